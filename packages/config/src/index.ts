@@ -1,2 +1,2 @@
-export { apiserverUrl, type AtriumEnv, atriumEnvSchema, ConfigError, consoleUrl, env, parseEnv } from './env.js';
+export { type AtriumEnv, apiserverUrl, atriumEnvSchema, ConfigError, consoleUrl, env, parseEnv } from './env.js';
 export { createLogger, type Logger } from './logger.js';

