@@ -41,7 +41,7 @@ export type AtriumEnv = z.infer<typeof atriumEnvSchema>;
  * Parses the environment once. Raw `process.env` reads elsewhere are banned by
  * the linter so that every variable is documented and validated here.
  */
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): AtriumEnv {
+export function parseEnv(source: Record<string, string | undefined> = process.env): AtriumEnv {
   // Empty strings are how shells and compose files say "unset".
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = atriumEnvSchema.safeParse(cleaned);

@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-const prismaCli = path.resolve(import.meta.dirname, '../bin/prisma.mjs');
+// Resolved lazily: bundlers (the console's webpack build) leave
+// import.meta.dirname undefined, and only CLI/test callers ever migrate.
+const prismaCli = () => path.resolve(import.meta.dirname, '../bin/prisma.mjs');
 
 /** `prisma migrate deploy` against `url`, through the wrapper in bin/. */
 export async function migrateDeploy(url: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [prismaCli, 'migrate', 'deploy'], {
+    const child = spawn(process.execPath, [prismaCli(), 'migrate', 'deploy'], {
       env: { ...process.env, DATABASE_URL: url },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

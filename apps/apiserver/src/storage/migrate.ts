@@ -1,0 +1,138 @@
+import type pg from 'pg';
+
+/** Arbitrary but fixed: the advisory lock keys of the API server. */
+export const MIGRATE_LOCK = 7_245_000;
+export const WRITE_LOCK = 7_245_001;
+export const COMPACT_LOCK = 7_245_002;
+export const EVENTS_CHANNEL = 'apiserver_events';
+export const TOKENS_CHANNEL = 'apiserver_tokens';
+
+/**
+ * The storage schema, kine-shaped: `objects` holds the current state (fast
+ * get, uniqueness), `events` is the revision log (watch resume, consistent
+ * paged lists at an old revision). Compaction deletes superseded revisions
+ * older than a window, so `events` always still holds the newest revision of
+ * every live key.
+ *
+ * Every write goes through `apiserver.put`, one round trip. It takes a
+ * transaction-scoped advisory lock before allocating the revision, so the
+ * revision order is the commit order: a reader who has seen revision N has
+ * seen every revision below N. This is what makes watch-from-revision and
+ * list-then-watch gap-free without kine's gap-filling poll.
+ */
+const SCHEMA_SQL = `
+create schema if not exists apiserver;
+
+create table if not exists apiserver.meta (
+  id int primary key check (id = 1),
+  rv bigint not null,
+  compact_rv bigint not null
+);
+insert into apiserver.meta (id, rv, compact_rv) values (1, 0, 0) on conflict (id) do nothing;
+
+create table if not exists apiserver.logical_clusters (
+  name text primary key,
+  path text not null unique,
+  parent text,
+  uid uuid not null,
+  owner text,
+  phase text not null default 'Ready',
+  created_at timestamptz not null default now()
+);
+
+create table if not exists apiserver.objects (
+  cluster text not null,
+  resource text not null,
+  namespace text not null,
+  name text not null,
+  rv bigint not null,
+  value text not null,
+  primary key (cluster, resource, namespace, name)
+);
+create index if not exists objects_cluster_namespace on apiserver.objects (cluster, namespace);
+create index if not exists objects_resource on apiserver.objects (resource, cluster, namespace, name);
+
+create table if not exists apiserver.events (
+  rv bigint primary key,
+  cluster text not null,
+  resource text not null,
+  namespace text not null,
+  name text not null,
+  type text not null,
+  value text not null
+);
+create index if not exists events_key on apiserver.events (cluster, resource, namespace, name, rv desc);
+
+create table if not exists apiserver.tokens (
+  token_hash text primary key,
+  username text not null,
+  groups text[] not null default '{}',
+  -- Logical cluster paths this token may use; null means every cluster (system identities only).
+  clusters text[],
+  wildcard boolean not null default false,
+  created_at timestamptz not null default now(),
+  revoked_at timestamptz
+);
+
+create or replace function apiserver.tokens_changed() returns trigger language plpgsql as $fn$
+begin
+  perform pg_notify('${TOKENS_CHANNEL}', coalesce(new.token_hash, old.token_hash));
+  return null;
+end $fn$;
+drop trigger if exists tokens_changed on apiserver.tokens;
+create trigger tokens_changed after insert or update or delete on apiserver.tokens
+  for each row execute function apiserver.tokens_changed();
+
+-- p_expect: null = must not exist (create); >= 0 = current revision must equal it.
+-- Returns the new revision, or -1 exists, -2 missing, -3 revision mismatch.
+create or replace function apiserver.put(
+  p_cluster text, p_resource text, p_namespace text, p_name text,
+  p_expect bigint, p_value text, p_delete boolean
+) returns bigint language plpgsql as $fn$
+declare
+  cur bigint;
+  nrv bigint;
+  etype text;
+begin
+  perform pg_advisory_xact_lock(${WRITE_LOCK});
+  select rv into cur from apiserver.objects
+    where cluster = p_cluster and resource = p_resource and namespace = p_namespace and name = p_name;
+  if p_expect is null then
+    if cur is not null then return -1; end if;
+  else
+    if cur is null then return -2; end if;
+    if cur <> p_expect then return -3; end if;
+  end if;
+  update apiserver.meta set rv = rv + 1 where id = 1 returning rv into nrv;
+  if p_delete then
+    delete from apiserver.objects
+      where cluster = p_cluster and resource = p_resource and namespace = p_namespace and name = p_name;
+    etype := 'DELETED';
+  elsif cur is null then
+    insert into apiserver.objects (cluster, resource, namespace, name, rv, value)
+      values (p_cluster, p_resource, p_namespace, p_name, nrv, p_value);
+    etype := 'ADDED';
+  else
+    update apiserver.objects set rv = nrv, value = p_value
+      where cluster = p_cluster and resource = p_resource and namespace = p_namespace and name = p_name;
+    etype := 'MODIFIED';
+  end if;
+  insert into apiserver.events (rv, cluster, resource, namespace, name, type, value)
+    values (nrv, p_cluster, p_resource, p_namespace, p_name, etype, p_value);
+  perform pg_notify('${EVENTS_CHANNEL}', nrv::text);
+  return nrv;
+end $fn$;
+`;
+
+/** Creates or upgrades the `apiserver` schema; safe to run from several replicas at once. */
+export async function migrateApiserverSchema(client: pg.ClientBase): Promise<void> {
+  await client.query('begin');
+  try {
+    await client.query('select pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
+    await client.query(SCHEMA_SQL);
+    await client.query('commit');
+  } catch (e) {
+    await client.query('rollback');
+    throw e;
+  }
+}

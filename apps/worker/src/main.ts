@@ -1,0 +1,43 @@
+/**
+ * The worker process: a graphile-worker runner on the Atrium database whose
+ * tasks are level-based reconcilers (see ../README.md).
+ */
+import { ConfigError, createLogger, env } from '@atrium/config';
+import { run } from 'graphile-worker';
+import { taskList } from './tasks/index.js';
+
+async function main(): Promise<void> {
+  const e = env();
+  if (!e.DATABASE_URL) throw new ConfigError('DATABASE_URL is not set. Start the worker through `npm start`, or set DATABASE_URL to the Atrium database.');
+  const logger = createLogger('worker');
+  const runner = await run({
+    connectionString: e.DATABASE_URL,
+    concurrency: 8,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    taskList: taskList({ logger }),
+  });
+  console.log('worker ready');
+
+  const stop = async () => {
+    await runner.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  // If `npm start` dies without stopping us (kill -9), don't linger as an orphan.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop();
+  }, 1000).unref();
+  await runner.promise;
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { buildKubeconfig } from './kubeconfig.js';
+import { clusterUrl, isDns1123Label, kcpPath, parentPath, parseKcpPath } from './naming.js';
+
+describe('kcp naming', () => {
+  it.each([
+    ['dev', true],
+    ['a', true],
+    ['team-1', true],
+    ['Dev', false],
+    ['-dev', false],
+    ['dev-', false],
+    ['', false],
+    ['a'.repeat(63), true],
+    ['a'.repeat(64), false],
+    ['dev.prod', false],
+  ])('isDns1123Label(%j) = %s', (value, expected) => {
+    expect(isDns1123Label(value)).toBe(expected);
+  });
+
+  it('builds and parses paths', () => {
+    expect(kcpPath(['acme', 'payments', 'dev'])).toBe('root:acme:payments:dev');
+    expect(parseKcpPath('root:acme:dev')).toEqual(['root', 'acme', 'dev']);
+    expect(() => kcpPath(['Acme'])).toThrow(/not a valid path segment/);
+    expect(() => parseKcpPath('acme:dev')).toThrow(/must start with root/);
+    expect(parentPath('root:acme:dev')).toBe('root:acme');
+    expect(parentPath('root')).toBeUndefined();
+    expect(clusterUrl('http://h:1/', 'root:a')).toBe('http://h:1/clusters/root:a');
+  });
+
+  it('writes a kubeconfig that client-node reads back', () => {
+    const yaml = buildKubeconfig({ server: 'http://127.0.0.1:6443/clusters/root:acme:dev', token: 't0ken', contextName: 'acme-dev' });
+    const kc = new KubeConfig();
+    kc.loadFromString(yaml);
+    expect(kc.getCurrentContext()).toBe('acme-dev');
+    expect(kc.getCurrentCluster()?.server).toBe('http://127.0.0.1:6443/clusters/root:acme:dev');
+    expect(kc.getCurrentUser()?.token).toBe('t0ken');
+  });
+});
