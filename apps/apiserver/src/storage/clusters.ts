@@ -1,0 +1,170 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { type Store, storageKey } from './store.js';
+
+export interface LogicalCluster {
+  /** Stable logical cluster name (what `kcp.io/cluster` annotations carry). */
+  name: string;
+  /** The kcp path, e.g. `root:acme:dev`. */
+  path: string;
+  parent: string | null;
+  uid: string;
+  owner: string | null;
+  createdAt: string;
+}
+
+const SEGMENT = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** A kcp path: colon-separated DNS-1123 labels, starting at `root`. */
+export function isValidClusterPath(path: string): boolean {
+  const segments = path.split(':');
+  return segments[0] === 'root' && segments.every((s) => SEGMENT.test(s));
+}
+
+/** Logical cluster names look like kcp's: short, random, base36; `root` is `root`. */
+function newClusterName(): string {
+  const bytes = randomBytes(10);
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return n.toString(36).padStart(16, '0').slice(0, 16);
+}
+
+export class ClusterExistsError extends Error {}
+export class ParentMissingError extends Error {}
+
+interface Row {
+  name: string;
+  path: string;
+  parent: string | null;
+  uid: string;
+  owner: string | null;
+  created_at: Date;
+}
+
+const toCluster = (r: Row): LogicalCluster => ({
+  name: r.name,
+  path: r.path,
+  parent: r.parent,
+  uid: r.uid,
+  owner: r.owner,
+  createdAt: r.created_at.toISOString(),
+});
+
+/**
+ * Logical clusters: creation (the internal path Workspace provisioning sits
+ * on) and a cache of path/name → cluster for the request path. Deleted
+ * clusters are rare; the cache keeps negative answers only briefly.
+ */
+export class ClusterDirectory {
+  private readonly cache = new Map<string, { cluster: LogicalCluster | null; at: number }>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly store: Store,
+  ) {}
+
+  async resolve(pathOrName: string): Promise<LogicalCluster | null> {
+    const hit = this.cache.get(pathOrName);
+    const now = Date.now();
+    if (hit && (hit.cluster !== null || now - hit.at < 1000)) return hit.cluster;
+    const { rows } = await this.pool.query<Row>({
+      name: 'apiserver_cluster_resolve',
+      text: 'select name, path, parent, uid, owner, created_at from apiserver.logical_clusters where path = $1 or name = $1 limit 1',
+      values: [pathOrName],
+    });
+    const cluster = rows[0] ? toCluster(rows[0]) : null;
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(pathOrName, { cluster, at: now });
+    return cluster;
+  }
+
+  /** Ancestor logical cluster names, nearest first (policy and cost walk this chain). */
+  async ancestors(cluster: LogicalCluster): Promise<LogicalCluster[]> {
+    const out: LogicalCluster[] = [];
+    const segments = cluster.path.split(':');
+    for (let i = segments.length - 1; i >= 1; i--) {
+      const parent = await this.resolve(segments.slice(0, i).join(':'));
+      if (parent) out.push(parent);
+    }
+    return out;
+  }
+
+  /**
+   * Creates a logical cluster with its `default` namespace and, when an owner
+   * is given, the `workspace-admin` ClusterRoleBinding to `cluster-admin` (as kcp does).
+   */
+  async create(path: string, options: { owner?: string } = {}): Promise<LogicalCluster> {
+    if (!isValidClusterPath(path)) throw new Error(`invalid logical cluster path "${path}": colon-separated DNS-1123 labels starting with root`);
+    const segments = path.split(':');
+    const parentPath = segments.length > 1 ? segments.slice(0, -1).join(':') : null;
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      let parent: string | null = null;
+      if (parentPath) {
+        const p = await client.query<{ name: string }>('select name from apiserver.logical_clusters where path = $1', [parentPath]);
+        if (!p.rows[0]) throw new ParentMissingError(`parent logical cluster "${parentPath}" does not exist`);
+        parent = p.rows[0].name;
+      }
+      const name = path === 'root' ? 'root' : newClusterName();
+      const uid = randomUUID();
+      const inserted = await client.query<Row>(
+        `insert into apiserver.logical_clusters (name, path, parent, uid, owner) values ($1, $2, $3, $4, $5)
+         on conflict do nothing returning name, path, parent, uid, owner, created_at`,
+        [name, path, parent, uid, options.owner ?? null],
+      );
+      if (!inserted.rows[0]) throw new ClusterExistsError(`logical cluster "${path}" already exists`);
+      const cluster = toCluster(inserted.rows[0]);
+      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      const namespace = {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'default', uid: randomUUID(), creationTimestamp: now, labels: { 'kubernetes.io/metadata.name': 'default' } },
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
+      };
+      await this.store.put(storageKey(name, '', 'namespaces', '', 'default'), null, JSON.stringify(namespace), false, client);
+      if (options.owner) {
+        const binding = {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRoleBinding',
+          metadata: { name: 'workspace-admin', uid: randomUUID(), creationTimestamp: now },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+          subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: options.owner }],
+        };
+        await this.store.put(
+          storageKey(name, 'rbac.authorization.k8s.io', 'clusterrolebindings', '', 'workspace-admin'),
+          null,
+          JSON.stringify(binding),
+          false,
+          client,
+        );
+      }
+      await client.query('commit');
+      this.cache.delete(path);
+      this.cache.delete(name);
+      return cluster;
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Idempotent: the root logical cluster every installation has. */
+  async ensureRoot(): Promise<LogicalCluster> {
+    const existing = await this.resolve('root');
+    if (existing) return existing;
+    try {
+      return await this.create('root');
+    } catch (e) {
+      if (e instanceof ClusterExistsError) {
+        this.cache.delete('root');
+        const again = await this.resolve('root');
+        if (again) return again;
+      }
+      throw e;
+    }
+  }
+}

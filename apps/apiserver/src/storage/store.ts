@@ -1,0 +1,256 @@
+import type pg from 'pg';
+import { COMPACT_LOCK } from './migrate.js';
+
+export interface ObjectKey {
+  cluster: string;
+  resource: string;
+  namespace: string;
+  name: string;
+}
+
+export interface StoredRow extends ObjectKey {
+  rv: number;
+  /** The object's JSON without `metadata.resourceVersion` (the revision column is the truth). */
+  value: string;
+}
+
+export interface EventRow extends StoredRow {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+}
+
+export type PutResult = { ok: true; rv: number } | { ok: false; why: 'exists' | 'missing' | 'conflict' };
+
+export interface ListQuery {
+  /** `null` lists across every logical cluster (wildcard). */
+  cluster: string | null;
+  resource: string;
+  namespace?: string;
+  name?: string;
+  /** Exclusive start key (from a continue token). */
+  after?: { cluster: string; namespace: string; name: string };
+  limit: number;
+  /** Serve the state as of this revision from the revision log (continue pages, resourceVersionMatch=Exact). */
+  atRv?: number;
+}
+
+export interface ListResult {
+  /** The revision of the snapshot the rows come from. */
+  rv: number;
+  rows: StoredRow[];
+}
+
+export class RevisionTooOldError extends Error {
+  constructor(
+    readonly requested: number,
+    readonly compacted: number,
+  ) {
+    super(`too old resource version: ${requested} (${compacted})`);
+  }
+}
+
+interface RawRow {
+  cluster: string;
+  resource: string;
+  namespace: string;
+  name: string;
+  rv: string;
+  value: string;
+  type?: string;
+}
+
+function toRow(r: RawRow): StoredRow {
+  return { cluster: r.cluster, resource: r.resource, namespace: r.namespace, name: r.name, rv: Number(r.rv), value: r.value };
+}
+
+/**
+ * Postgres storage of every logical cluster's objects (schema `apiserver`,
+ * see migrate.ts). Pure data access: no Kubernetes semantics beyond keys,
+ * revisions and preconditions.
+ */
+export class Store {
+  constructor(readonly pool: pg.Pool) {}
+
+  async get(key: ObjectKey): Promise<StoredRow | undefined> {
+    const { rows } = await this.pool.query<RawRow>({
+      name: 'apiserver_get',
+      text: 'select cluster, resource, namespace, name, rv, value from apiserver.objects where cluster = $1 and resource = $2 and namespace = $3 and name = $4',
+      values: [key.cluster, key.resource, key.namespace, key.name],
+    });
+    return rows[0] ? toRow(rows[0]) : undefined;
+  }
+
+  /**
+   * Writes one object. `expectRv` null means create (fails if it exists);
+   * a number means the current revision must be exactly that.
+   */
+  async put(key: ObjectKey, expectRv: number | null, value: string, remove = false, client: pg.ClientBase | pg.Pool = this.pool): Promise<PutResult> {
+    const { rows } = await client.query<{ rv: string }>({
+      name: 'apiserver_put',
+      text: 'select apiserver.put($1, $2, $3, $4, $5, $6, $7) as rv',
+      values: [key.cluster, key.resource, key.namespace, key.name, expectRv, value, remove],
+    });
+    const rv = Number(rows[0]?.rv);
+    if (rv > 0) return { ok: true, rv };
+    return { ok: false, why: rv === -1 ? 'exists' : rv === -2 ? 'missing' : 'conflict' };
+  }
+
+  async currentRv(): Promise<number> {
+    const { rows } = await this.pool.query<{ rv: string }>('select rv from apiserver.meta where id = 1');
+    return Number(rows[0]?.rv ?? 0);
+  }
+
+  async compactedRv(): Promise<number> {
+    const { rows } = await this.pool.query<{ compact_rv: string }>('select compact_rv from apiserver.meta where id = 1');
+    return Number(rows[0]?.compact_rv ?? 0);
+  }
+
+  async list(q: ListQuery): Promise<ListResult> {
+    const values: unknown[] = [q.resource];
+    const where: string[] = ['resource = $1'];
+    if (q.cluster !== null) {
+      values.push(q.cluster);
+      where.push(`cluster = $${values.length}`);
+    }
+    if (q.namespace !== undefined) {
+      values.push(q.namespace);
+      where.push(`namespace = $${values.length}`);
+    }
+    if (q.name !== undefined) {
+      values.push(q.name);
+      where.push(`name = $${values.length}`);
+    }
+    if (q.after) {
+      values.push(q.after.cluster, q.after.namespace, q.after.name);
+      const n = values.length;
+      where.push(`(cluster, namespace, name) > ($${n - 2}, $${n - 1}, $${n})`);
+    }
+    values.push(q.limit);
+    const limit = `$${values.length}`;
+
+    if (q.atRv === undefined) {
+      // One statement, one snapshot: the meta row's revision matches the rows exactly
+      // because every writer bumps it under the same lock it commits under.
+      const { rows } = await this.pool.query<RawRow>(
+        `select null as cluster, null as resource, null as namespace, null as name, rv, null as value from apiserver.meta where id = 1
+         union all
+         (select cluster, resource, namespace, name, rv, value from apiserver.objects where ${where.join(' and ')}
+          order by cluster, namespace, name limit ${limit})`,
+        values,
+      );
+      const head = rows.find((r) => r.name === null);
+      return { rv: Number(head?.rv ?? 0), rows: rows.filter((r) => r.name !== null).map(toRow) };
+    }
+
+    values.push(q.atRv);
+    const atRv = `$${values.length}`;
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin isolation level repeatable read read only');
+      const meta = await client.query<{ rv: string; compact_rv: string }>('select rv, compact_rv from apiserver.meta where id = 1');
+      const compacted = Number(meta.rows[0]?.compact_rv ?? 0);
+      if (q.atRv < compacted) throw new RevisionTooOldError(q.atRv, compacted);
+      const { rows } = await client.query<RawRow>(
+        `select cluster, resource, namespace, name, rv, value from (
+           select distinct on (cluster, namespace, name) cluster, resource, namespace, name, rv, value, type
+           from apiserver.events where ${where.join(' and ')} and rv <= ${atRv}
+           order by cluster, namespace, name, rv desc
+         ) latest where type <> 'DELETED' order by cluster, namespace, name limit ${limit}`,
+        values,
+      );
+      await client.query('commit');
+      return { rv: q.atRv, rows: rows.map(toRow) };
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Revisions after `afterRv`, oldest first; throws when the log no longer reaches back that far. */
+  async eventsSince(afterRv: number, limit: number, filter?: { cluster: string | null; resource: string }): Promise<EventRow[]> {
+    const values: unknown[] = [afterRv, limit];
+    let where = 'rv > $1';
+    if (filter) {
+      values.push(filter.resource);
+      where += ` and resource = $${values.length}`;
+      if (filter.cluster !== null) {
+        values.push(filter.cluster);
+        where += ` and cluster = $${values.length}`;
+      }
+    }
+    const { rows } = await this.pool.query<RawRow>(
+      `select rv, cluster, resource, namespace, name, type, value from apiserver.events where ${where} order by rv limit $2`,
+      values,
+    );
+    return rows.map((r) => ({ ...toRow(r), type: r.type as EventRow['type'] }));
+  }
+
+  /** Counts stored objects, for quota and per-cluster caps. */
+  async count(cluster: string, resource?: string, namespace?: string): Promise<number> {
+    const values: unknown[] = [cluster];
+    let where = 'cluster = $1';
+    if (resource !== undefined) {
+      values.push(resource);
+      where += ` and resource = $${values.length}`;
+    }
+    if (namespace !== undefined) {
+      values.push(namespace);
+      where += ` and namespace = $${values.length}`;
+    }
+    const { rows } = await this.pool.query<{ n: string }>(`select count(*) as n from apiserver.objects where ${where}`, values);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Every object of one namespace across resources (namespace deletion). */
+  async listNamespaceContents(cluster: string, namespace: string): Promise<StoredRow[]> {
+    const { rows } = await this.pool.query<RawRow>(
+      'select cluster, resource, namespace, name, rv, value from apiserver.objects where cluster = $1 and namespace = $2 order by resource, name',
+      [cluster, namespace],
+    );
+    return rows.map(toRow);
+  }
+
+  /**
+   * Forgets revisions at or below `toRv` that a newer revision of the same key
+   * supersedes (and tombstones), kine-style: the log still holds the newest
+   * revision of every live key, so lists at any revision above `toRv` stay exact.
+   * Returns the number of revisions removed. One replica at a time.
+   */
+  async compact(toRv: number): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const lock = await client.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1) as locked', [COMPACT_LOCK]);
+      if (!lock.rows[0]?.locked) {
+        await client.query('rollback');
+        return 0;
+      }
+      const meta = await client.query<{ rv: string; compact_rv: string }>('select rv, compact_rv from apiserver.meta where id = 1');
+      const target = Math.min(toRv, Number(meta.rows[0]?.rv ?? 0));
+      if (target <= Number(meta.rows[0]?.compact_rv ?? 0)) {
+        await client.query('rollback');
+        return 0;
+      }
+      const superseded = await client.query(
+        `delete from apiserver.events e where e.rv <= $1 and exists (
+           select 1 from apiserver.events n where n.cluster = e.cluster and n.resource = e.resource and n.namespace = e.namespace
+             and n.name = e.name and n.rv > e.rv and n.rv <= $1)`,
+        [target],
+      );
+      const tombstones = await client.query(`delete from apiserver.events where rv <= $1 and type = 'DELETED'`, [target]);
+      await client.query('update apiserver.meta set compact_rv = $1 where id = 1', [target]);
+      await client.query('commit');
+      return (superseded.rowCount ?? 0) + (tombstones.rowCount ?? 0);
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+export function storageKey(cluster: string, group: string, plural: string, namespace: string, name: string): ObjectKey {
+  return { cluster, resource: group ? `${plural}.${group}` : plural, namespace, name };
+}
