@@ -19,6 +19,15 @@ const root = path.resolve(here, '../../..');
 const result = spawnSync(process.execPath, ['--require', preload, cli, ...process.argv.slice(2), '--config', path.join(here, '..', 'prisma.config.ts')], {
   stdio: 'inherit',
   cwd: root,
-  env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1', PRISMA_GENERATE_SKIP_AUTOINSTALL: '1' },
+  env: {
+    // The schema keeps `url = env("DATABASE_URL")`; when it is unset (generate on
+    // `npm ci`) schema validation fails and the CLI falls back to downloading a
+    // query engine. Commands that connect go through the adapter in prisma.config.ts.
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL || 'postgresql://unset:unset@127.0.0.1:1/unset',
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    CHECKPOINT_DISABLE: '1',
+    PRISMA_GENERATE_SKIP_AUTOINSTALL: '1',
+  },
 });
 process.exit(result.status ?? 1);

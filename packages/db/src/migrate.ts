@@ -1,14 +1,18 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { Logger, runMigrations } from 'graphile-worker';
 
-// Resolved lazily: bundlers (the console's webpack build) leave
-// import.meta.dirname undefined, and only CLI/test callers ever migrate.
-const prismaCli = () => path.resolve(import.meta.dirname, '../bin/prisma.mjs');
+const prismaCli = path.resolve(import.meta.dirname, '../bin/prisma.mjs');
 
-/** `prisma migrate deploy` against `url`, through the wrapper in bin/. */
+/**
+ * Brings a database to the current schema: Prisma's migrations (schema
+ * `public`), then graphile-worker's queue schema, so that the console can
+ * enqueue a job in the same transaction as the row it acts on before any
+ * worker has ever started.
+ */
 export async function migrateDeploy(url: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [prismaCli(), 'migrate', 'deploy'], {
+    const child = spawn(process.execPath, [prismaCli, 'migrate', 'deploy'], {
       env: { ...process.env, DATABASE_URL: url },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -18,4 +22,9 @@ export async function migrateDeploy(url: string): Promise<void> {
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`prisma migrate deploy failed (exit ${code}):\n${output}`))));
   });
+  await runMigrations({ connectionString: url, logger: quietLogger });
 }
+
+// graphile-worker logs every migration step at info; start-up output stays readable without it.
+
+const quietLogger = new Logger(() => () => undefined);
