@@ -2,25 +2,32 @@
  * The worker process: a graphile-worker runner on the Atrium database whose
  * tasks are level-based reconcilers (see ../README.md).
  */
-import { ConfigError, createLogger, env } from '@atrium/config';
+import { apiserverUrl, ConfigError, createLogger, env } from '@atrium/config';
+import { createPrismaClient } from '@atrium/db';
+import { KcpClient } from '@atrium/kube';
 import { run } from 'graphile-worker';
-import { taskList } from './tasks/index.js';
+import { CRONTAB, taskList } from './tasks/index.js';
 
 async function main(): Promise<void> {
   const e = env();
   if (!e.DATABASE_URL) throw new ConfigError('DATABASE_URL is not set. Start the worker through `npm start`, or set DATABASE_URL to the Atrium database.');
+  if (!e.ATRIUM_KCP_TOKEN) throw new ConfigError('ATRIUM_KCP_TOKEN is not set: the worker needs the backend system token (npm start provides it).');
   const logger = createLogger('worker');
+  const prisma = createPrismaClient(e.DATABASE_URL, 8);
+  const kcp = new KcpClient({ server: apiserverUrl(e), token: e.ATRIUM_KCP_TOKEN });
   const runner = await run({
     connectionString: e.DATABASE_URL,
     concurrency: 8,
     noHandleSignals: true,
     pollInterval: 1000,
-    taskList: taskList({ logger }),
+    taskList: taskList({ logger, prisma, kcp }),
+    crontab: CRONTAB,
   });
   console.log('worker ready');
 
   const stop = async () => {
     await runner.stop();
+    await prisma.$disconnect();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());

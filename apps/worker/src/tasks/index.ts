@@ -1,11 +1,33 @@
 import type { Logger } from '@atrium/config';
+import { enqueueReconcile, listUnsettledLogicalClusterIds, type PrismaClient, RECONCILE_LOGICAL_CLUSTER_TASK } from '@atrium/db';
+import type { KcpClient } from '@atrium/kube';
 import type { TaskList } from 'graphile-worker';
+import { z } from 'zod';
+import { reconcileLogicalCluster } from '../reconcilers/logical-cluster/reconcile.js';
 
 export interface TaskDeps {
   logger: Logger;
+  prisma: PrismaClient;
+  kcp: KcpClient;
+  waitBudgetMs?: number;
 }
 
-/** Every job the worker runs, by name. Payloads are zod-parsed inside each task. */
-export function taskList(_deps: TaskDeps): TaskList {
-  return {};
+export const RESYNC_TASK = 'logical-cluster.resync';
+/** Level-based safety net: every minute, every unsettled cluster gets a pass. */
+export const CRONTAB = `* * * * * ${RESYNC_TASK}`;
+
+const reconcilePayload = z.object({ logicalClusterId: z.string().min(1) });
+
+/** Every job the worker runs, by name. Payloads are zod-parsed: a bad one fails loudly, never half-runs. */
+export function taskList(deps: TaskDeps): TaskList {
+  return {
+    [RECONCILE_LOGICAL_CLUSTER_TASK]: async (payload) => {
+      const { logicalClusterId } = reconcilePayload.parse(payload);
+      const outcome = await reconcileLogicalCluster(deps, logicalClusterId);
+      if (outcome.kind === 'requeue') await enqueueReconcile(deps.prisma, logicalClusterId, new Date(Date.now() + outcome.afterMs));
+    },
+    [RESYNC_TASK]: async () => {
+      for (const id of await listUnsettledLogicalClusterIds(deps.prisma)) await enqueueReconcile(deps.prisma, id);
+    },
+  };
 }

@@ -1,0 +1,118 @@
+import type { KubeObject } from '../registry/types.js';
+import { AdmissionDeniedError, type MutatingAdmissionPlugin, type ValidatingAdmissionPlugin } from './types.js';
+
+const UNDELETABLE_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+
+/** No new objects in a missing or terminating namespace; the system namespaces cannot be deleted. */
+export const namespaceLifecycle: ValidatingAdmissionPlugin = {
+  name: 'NamespaceLifecycle',
+  async validate(a, ctx) {
+    if (a.resource.group === '' && a.resource.plural === 'namespaces') {
+      if (a.operation === 'DELETE' && UNDELETABLE_NAMESPACES.has(a.name)) {
+        throw new AdmissionDeniedError(`namespaces "${a.name}" is forbidden: this namespace may not be deleted`);
+      }
+      return;
+    }
+    if (a.operation !== 'CREATE' || !a.resource.namespaced) return;
+    const namespace = await ctx.reader.get('', 'namespaces', '', a.namespace);
+    if (!namespace) throw new AdmissionDeniedError(`namespaces "${a.namespace}" not found`, 404, 'NotFound');
+    if (namespace.metadata?.deletionTimestamp) {
+      throw new AdmissionDeniedError(
+        `${a.resource.plural} "${a.name}" is forbidden: unable to create new content in namespace ${a.namespace} because it is being terminated`,
+      );
+    }
+  },
+};
+
+type ResourceList = Record<string, string>;
+interface LimitRangeItem {
+  type?: string;
+  default?: ResourceList;
+  defaultRequest?: ResourceList;
+}
+
+/** LimitRange defaults: containers without requests/limits get the namespace's Container defaults. */
+export const limitRanger: MutatingAdmissionPlugin = {
+  name: 'LimitRanger',
+  async admit(a, ctx) {
+    if (a.operation !== 'CREATE' || a.resource.group !== '' || a.resource.plural !== 'pods' || !a.object) return;
+    const ranges = await ctx.reader.list('', 'limitranges', a.namespace);
+    if (ranges.length === 0) return;
+    const spec = a.object.spec as { containers?: { resources?: { limits?: ResourceList; requests?: ResourceList } }[]; initContainers?: unknown[] } | undefined;
+    const containers = [...(spec?.containers ?? []), ...((spec?.initContainers ?? []) as NonNullable<typeof spec>['containers'] & object)];
+    for (const range of ranges) {
+      const items = ((range.spec as { limits?: LimitRangeItem[] } | undefined)?.limits ?? []).filter((l) => l.type === 'Container');
+      for (const item of items) {
+        for (const c of containers) {
+          c.resources ??= {};
+          for (const [resource, value] of Object.entries(item.default ?? {})) {
+            c.resources.limits ??= {};
+            c.resources.limits[resource] ??= value;
+          }
+          for (const [resource, value] of Object.entries(item.defaultRequest ?? item.default ?? {})) {
+            c.resources.requests ??= {};
+            c.resources.requests[resource] ??= c.resources.limits?.[resource] && !item.defaultRequest ? c.resources.limits[resource]! : value;
+          }
+        }
+      }
+    }
+  },
+};
+
+/** Object-count quota names: `count/<resource>[.<group>]` and the legacy core names. */
+function quotaKeys(group: string, plural: string, object: KubeObject | null): string[] {
+  const keys = [group ? `count/${plural}.${group}` : `count/${plural}`];
+  if (group === '' && ['pods', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims', 'replicationcontrollers', 'resourcequotas'].includes(plural)) {
+    keys.push(plural);
+  }
+  if (group === '' && plural === 'services' && (object?.spec as { type?: string } | undefined)?.type === 'LoadBalancer') keys.push('services.loadbalancers');
+  if (group === '' && plural === 'services' && (object?.spec as { type?: string } | undefined)?.type === 'NodePort') keys.push('services.nodeports');
+  return keys;
+}
+
+/** ResourceQuota object counts per namespace. */
+export const resourceQuota: ValidatingAdmissionPlugin = {
+  name: 'ResourceQuota',
+  async validate(a, ctx) {
+    if (a.operation !== 'CREATE' || !a.resource.namespaced || a.subresource) return;
+    const quotas = await ctx.reader.list('', 'resourcequotas', a.namespace);
+    if (quotas.length === 0) return;
+    const keys = quotaKeys(a.resource.group, a.resource.plural, a.object);
+    for (const quota of quotas) {
+      const hard = (quota.spec as { hard?: Record<string, string | number> } | undefined)?.hard ?? {};
+      for (const key of keys) {
+        if (hard[key] === undefined) continue;
+        const limit = Number(hard[key]);
+        let used: number;
+        if (key === 'services.loadbalancers' || key === 'services.nodeports') {
+          const type = key === 'services.loadbalancers' ? 'LoadBalancer' : 'NodePort';
+          used = (await ctx.reader.list('', 'services', a.namespace)).filter((s) => (s.spec as { type?: string } | undefined)?.type === type).length;
+        } else {
+          used = await ctx.reader.count(a.resource.group, a.resource.plural, a.namespace);
+        }
+        if (used + 1 > limit) {
+          throw new AdmissionDeniedError(
+            `${a.resource.plural} "${a.name}" is forbidden: exceeded quota: ${quota.metadata?.name}, requested: ${key}=1, used: ${key}=${used}, limited: ${key}=${hard[key]}`,
+          );
+        }
+      }
+    }
+  },
+};
+
+/** A ceiling on stored objects per logical cluster, so one tenant cannot fill the database. */
+export function objectCountCap(maxObjects: number): ValidatingAdmissionPlugin {
+  return {
+    name: 'ObjectCountCap',
+    async validate(a, ctx) {
+      if (a.operation !== 'CREATE' || a.resource.virtual) return;
+      const count = await ctx.reader.count();
+      if (count >= maxObjects) {
+        throw new AdmissionDeniedError(
+          `${a.resource.plural} "${a.name}" is forbidden: logical cluster ${a.logicalCluster.path} has reached its limit of ${maxObjects} objects`,
+        );
+      }
+      if (count + 1 >= maxObjects * 0.9) ctx.warn(`logical cluster ${a.logicalCluster.path} holds ${count + 1} of at most ${maxObjects} objects`);
+    },
+  };
+}

@@ -1,0 +1,221 @@
+import type { Logger } from '@atrium/config';
+import pg from 'pg';
+import { EVENTS_CHANNEL, TOKENS_CHANNEL } from './migrate.js';
+import { type EventRow, RevisionTooOldError, type Store } from './store.js';
+
+export interface WatchFilter {
+  /** `null` = every logical cluster (wildcard watch). */
+  cluster: string | null;
+  resource: string;
+  namespace?: string;
+}
+
+export interface Subscription {
+  /** Every event after this revision that matches is delivered exactly once, in revision order. */
+  readonly progressRv: number;
+  close(): void;
+}
+
+interface Subscriber {
+  filter: WatchFilter;
+  deliver(event: EventRow): void;
+  /** Events at or below this revision were already delivered (or replayed). */
+  afterRv: number;
+  /** While catching up from the database, live events wait here. */
+  pending: EventRow[] | null;
+  closed: boolean;
+}
+
+function matches(f: WatchFilter, e: EventRow): boolean {
+  return e.resource === f.resource && (f.cluster === null || e.cluster === f.cluster) && (f.namespace === undefined || e.namespace === f.namespace);
+}
+
+/**
+ * One LISTEN connection per process; every committed revision is read once
+ * from `apiserver.events` and fanned out in memory to the watchers of this
+ * process. Notifications only say "something new" (payloads are tiny), so a
+ * missed or coalesced notification loses nothing: the pump reads everything
+ * after the last revision it saw. A ring of recent revisions serves most
+ * watch resumes without touching the database.
+ */
+export class WatchHub {
+  private listener: pg.Client | undefined;
+  private readonly byResource = new Map<string, Set<Subscriber>>();
+  private readonly ring: EventRow[] = [];
+  /** The ring holds every revision after this one. */
+  private ringFromRv = 0;
+  private pumping = false;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  lastRv = 0;
+  readonly tokenInvalidations = new Set<(tokenHash: string) => void>();
+  readonly eventListeners = new Set<(event: EventRow) => void>();
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly store: Store,
+    private readonly logger: Logger,
+    private readonly ringSize = 10_000,
+  ) {}
+
+  async start(): Promise<void> {
+    this.lastRv = await this.store.currentRv();
+    this.ringFromRv = this.lastRv;
+    await this.connect();
+    // A safety net for notifications lost across a reconnect; cheap (an index probe).
+    this.timer = setInterval(() => this.pump(), 1000);
+    this.timer.unref();
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    client.on('notification', (msg) => {
+      if (msg.channel === EVENTS_CHANNEL) this.pump();
+      else if (msg.channel === TOKENS_CHANNEL) for (const fn of this.tokenInvalidations) fn(msg.payload ?? '');
+    });
+    client.on('error', (err) => {
+      this.logger.warn({ err }, 'watch listener connection lost; reconnecting');
+      this.listener = undefined;
+      if (!this.stopped) setTimeout(() => void this.connect().catch((e) => this.logger.error({ err: e }, 'listener reconnect failed')), 500).unref();
+    });
+    await client.connect();
+    await client.query(`listen ${EVENTS_CHANNEL}`);
+    await client.query(`listen ${TOKENS_CHANNEL}`);
+    this.listener = client;
+    this.pump();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const subs of this.byResource.values()) for (const s of subs) s.closed = true;
+    this.byResource.clear();
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Resolves once the hub has dispatched everything up to `rv` (used so a writer's own watch sees its write promptly). */
+  pump(): void {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    void (async () => {
+      try {
+        do {
+          this.again = false;
+          for (;;) {
+            const rows = await this.store.eventsSince(this.lastRv, 1000);
+            for (const row of rows) this.dispatch(row);
+            if (rows.length < 1000) break;
+          }
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        if (!this.stopped) this.logger.error({ err }, 'watch pump failed');
+      } finally {
+        this.pumping = false;
+      }
+    })();
+  }
+
+  private dispatch(row: EventRow): void {
+    if (row.rv <= this.lastRv) return;
+    this.lastRv = row.rv;
+    this.ring.push(row);
+    if (this.ring.length > this.ringSize) {
+      const dropped = this.ring.splice(0, this.ring.length - this.ringSize);
+      this.ringFromRv = dropped[dropped.length - 1]?.rv ?? this.ringFromRv;
+    }
+    for (const fn of this.eventListeners) fn(row);
+    const subs = this.byResource.get(row.resource);
+    if (!subs) return;
+    for (const s of subs) {
+      if (s.closed || row.rv <= s.afterRv) continue;
+      if (s.pending) {
+        s.pending.push(row);
+        continue;
+      }
+      s.afterRv = row.rv;
+      if (matches(s.filter, row)) s.deliver(row);
+    }
+  }
+
+  /**
+   * Delivers every matching event after `fromRv`. Throws RevisionTooOldError
+   * when the revision log was compacted past `fromRv`.
+   */
+  async subscribe(filter: WatchFilter, fromRv: number, deliver: (event: EventRow) => void): Promise<Subscription> {
+    const sub: Subscriber = { filter, deliver, afterRv: fromRv, pending: null, closed: false };
+    const subscription: Subscription = {
+      get progressRv() {
+        return sub.afterRv;
+      },
+      close: () => {
+        sub.closed = true;
+        this.byResource.get(filter.resource)?.delete(sub);
+      },
+    };
+    const register = () => {
+      let set = this.byResource.get(filter.resource);
+      if (!set) {
+        set = new Set();
+        this.byResource.set(filter.resource, set);
+      }
+      set.add(sub);
+    };
+
+    if (fromRv >= this.lastRv) {
+      register();
+      return subscription;
+    }
+    if (fromRv >= this.ringFromRv) {
+      // Synchronous replay then registration: nothing can slip in between.
+      for (const row of this.ring) {
+        if (row.rv <= fromRv) continue;
+        sub.afterRv = row.rv;
+        if (matches(filter, row)) deliver(row);
+      }
+      sub.afterRv = this.lastRv;
+      register();
+      return subscription;
+    }
+
+    const compacted = await this.store.compactedRv();
+    if (fromRv < compacted) throw new RevisionTooOldError(fromRv, compacted);
+    sub.pending = [];
+    const upTo = this.lastRv;
+    sub.afterRv = upTo;
+    register();
+    try {
+      let cursor = fromRv;
+      while (cursor < upTo) {
+        const rows = await this.store.eventsSince(cursor, 1000, { cluster: filter.cluster, resource: filter.resource });
+        for (const row of rows) {
+          if (row.rv > upTo) break;
+          if (!sub.closed && matches(filter, row)) deliver(row);
+        }
+        if (rows.length < 1000) break;
+        cursor = rows[rows.length - 1]!.rv;
+      }
+      const after = await this.store.compactedRv();
+      if (fromRv < after) throw new RevisionTooOldError(fromRv, after);
+    } catch (e) {
+      subscription.close();
+      throw e;
+    }
+    const pending = sub.pending;
+    sub.pending = null;
+    for (const row of pending) {
+      sub.afterRv = row.rv;
+      if (!sub.closed && matches(filter, row)) deliver(row);
+    }
+    return subscription;
+  }
+
+  get watcherCount(): number {
+    let n = 0;
+    for (const s of this.byResource.values()) n += s.size;
+    return n;
+  }
+}

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_MEMORY_GIB_MONTH_MICROS,
+  DEFAULT_PRICE_RULES,
+  DEFAULT_STORAGE_GIB_MONTH_MICROS,
+  DEFAULT_VCPU_MONTH_MICROS,
+  defaultPlatformPriceBookEntries,
+  type PriceBookEntry,
+  PriceBookError,
+  priceBookAt,
+  priceBookOf,
+  type PriceRule,
+  PriceRuleSchema,
+  validatePriceRule,
+} from './price-book.js';
+
+const day = (n: number) => new Date(Date.UTC(2025, 0, n));
+const lb = (priceMicros: bigint): PriceRule => ({
+  key: 'service-load-balancer',
+  description: 'Service of type LoadBalancer',
+  unit: 'object',
+  priceMicros,
+  apiGroup: '',
+  kind: 'Service',
+  conditions: [{ path: 'spec.type', op: 'equals', value: 'LoadBalancer' }],
+});
+const rule = (orgId: string | null, effectiveFrom: Date, priceMicros: bigint): PriceBookEntry => ({ type: 'rule', orgId, effectiveFrom, rule: lb(priceMicros) });
+const priceOfLb = (entries: PriceBookEntry[], orgId: string | null, at: Date) =>
+  priceBookAt(entries, orgId, at).rules.find((r) => r.key === 'service-load-balancer')?.priceMicros;
+
+describe('OpenCost defaults', () => {
+  it('converts hourly prices to exact monthly micro-dollars with 730 hours', () => {
+    expect(DEFAULT_VCPU_MONTH_MICROS).toBe(23_076_030n); // $0.031611 × 730
+    expect(DEFAULT_MEMORY_GIB_MONTH_MICROS).toBe(3_093_010n); // $0.004237 × 730
+    expect(DEFAULT_STORAGE_GIB_MONTH_MICROS).toBe(40_000n);
+  });
+
+  it('prices a LoadBalancer at $1.00 and other Services at $0.001', () => {
+    const byKey = new Map(DEFAULT_PRICE_RULES.map((r) => [r.key, r.priceMicros]));
+    expect(byKey.get('service-load-balancer')).toBe(1_000_000n);
+    expect(byKey.get('service-other')).toBe(1_000n);
+  });
+
+  it('is valid', () => {
+    for (const r of DEFAULT_PRICE_RULES) expect(validatePriceRule(r)).toEqual([]);
+    expect(priceBookAt(defaultPlatformPriceBookEntries(), 'acme', day(1)).rules.map((r) => r.key)).toEqual([
+      'cpu',
+      'ingress',
+      'memory',
+      'service-load-balancer',
+      'service-other',
+      'storage',
+    ]);
+  });
+});
+
+describe('priceBookAt', () => {
+  // platform $1 from day 1, $2 from day 10; acme override $0.50 from day 5; acme retires it on day 20.
+  const entries: PriceBookEntry[] = [
+    rule(null, day(1), 1_000_000n),
+    rule(null, day(10), 2_000_000n),
+    rule('acme', day(5), 500_000n),
+    { type: 'retire-rule', orgId: 'acme', effectiveFrom: day(20), ruleKey: 'service-load-balancer' },
+    rule('globex', day(2), 10n),
+  ];
+
+  it.each([
+    ['platform before anything', null, day(0), undefined],
+    ['platform on day 1 (inclusive)', null, day(1), 1_000_000n],
+    ['platform on day 9', null, day(9), 1_000_000n],
+    ['platform on day 10', null, day(10), 2_000_000n],
+    ['acme before its override', 'acme', day(4), 1_000_000n],
+    ['acme at its override', 'acme', day(5), 500_000n],
+    ['acme keeps its override after the platform price rises', 'acme', day(15), 500_000n],
+    ['acme after retiring the rule', 'acme', day(20), undefined],
+    ['an org without overrides follows the platform', 'initech', day(15), 2_000_000n],
+    ['another org’s override does not leak', 'initech', day(3), 1_000_000n],
+    ['globex sees its own override', 'globex', day(3), 10n],
+  ])('%s', (_name, orgId, at, expected) => {
+    expect(priceOfLb(entries, orgId, at)).toBe(expected);
+  });
+
+  it('is independent of entry order', () => {
+    const reversed = [...entries].reverse();
+    for (const at of [day(1), day(5), day(10), day(20)]) {
+      expect(priceBookAt(reversed, 'acme', at)).toEqual(priceBookAt(entries, 'acme', at));
+    }
+  });
+
+  it('a platform retirement removes the rule, a later entry restores it', () => {
+    const e: PriceBookEntry[] = [
+      rule(null, day(1), 1n),
+      { type: 'retire-rule', orgId: null, effectiveFrom: day(2), ruleKey: 'service-load-balancer' },
+      rule(null, day(3), 3n),
+    ];
+    expect(priceOfLb(e, null, day(2))).toBeUndefined();
+    expect(priceOfLb(e, null, day(3))).toBe(3n);
+  });
+
+  it('rejects two entries for the same key, scope and instant', () => {
+    expect(() => priceBookAt([rule(null, day(1), 1n), rule(null, day(1), 2n)], null, day(2))).toThrow(PriceBookError);
+  });
+
+  it('ignores ambiguity that is not yet in force, or in another org', () => {
+    expect(priceOfLb([rule(null, day(1), 1n), rule(null, day(9), 2n), rule(null, day(9), 3n)], null, day(5))).toBe(1n);
+    expect(priceOfLb([rule(null, day(1), 1n), rule('x', day(1), 2n), rule('x', day(1), 3n)], 'y', day(5))).toBe(1n);
+  });
+
+  it('rejects an invalid rule in force', () => {
+    expect(() => priceBookAt([rule(null, day(1), -1n)], null, day(1))).toThrow(/must not be negative/);
+  });
+
+  it('versions region multipliers the same way', () => {
+    const e: PriceBookEntry[] = [
+      { type: 'region-multiplier', orgId: null, effectiveFrom: day(1), region: 'eu-west', multiplierPpm: 1_100_000n },
+      { type: 'region-multiplier', orgId: 'acme', effectiveFrom: day(2), region: 'eu-west', multiplierPpm: 1_000_000n },
+    ];
+    expect(priceBookAt(e, 'acme', day(1)).regionMultipliersPpm.get('eu-west')).toBe(1_100_000n);
+    expect(priceBookAt(e, 'acme', day(2)).regionMultipliersPpm.get('eu-west')).toBe(1_000_000n);
+    expect(priceBookAt(e, null, day(2)).regionMultipliersPpm.get('eu-west')).toBe(1_100_000n);
+    expect(priceBookAt(e, null, day(0)).regionMultipliersPpm.size).toBe(0);
+    expect(() => priceBookOf([], { x: -1n })).toThrow(PriceBookError);
+  });
+});
+
+describe('validatePriceRule', () => {
+  const base: PriceRule = { key: 'k', description: '', unit: 'object', priceMicros: 1n, kind: 'Service' };
+  it.each([
+    ['valid', base, 0],
+    ['empty key', { ...base, key: ' ' }, 1],
+    ['negative price', { ...base, priceMicros: -1n }, 1],
+    ['object rule without kind', { ...base, kind: undefined }, 1],
+    ['cluster rule on another kind', { ...base, unit: 'cluster-month', kind: 'Pod' } as PriceRule, 1],
+    ['cluster rule without kind', { ...base, unit: 'cluster-month', kind: undefined } as PriceRule, 0],
+    ['unknown unit', { ...base, unit: 'per-hour' as never }, 1],
+  ])('%s', (_name, r, problems) => {
+    expect(validatePriceRule(r)).toHaveLength(problems);
+  });
+});
+
+describe('PriceRuleSchema', () => {
+  it('parses money from a string of digits into BigInt', () => {
+    const parsed = PriceRuleSchema.parse({
+      key: 'lb',
+      description: 'LB',
+      unit: 'object',
+      priceMicros: '1000000',
+      kind: 'Service',
+      conditions: [{ path: 'spec.type', op: 'in', values: ['LoadBalancer'] }],
+    });
+    expect(parsed.priceMicros).toBe(1_000_000n);
+  });
+
+  it.each([
+    [{ key: 'lb', description: '', unit: 'object', priceMicros: '1.5', kind: 'Service' }],
+    [{ key: 'lb', description: '', unit: 'object', priceMicros: 1.5, kind: 'Service' }],
+    [{ key: 'lb', description: '', unit: 'object', priceMicros: '-1', kind: 'Service' }],
+    [{ key: 'lb', description: '', unit: 'object', priceMicros: '1' }],
+    [{ key: '', description: '', unit: 'object', priceMicros: '1', kind: 'Service' }],
+    [{ key: 'lb', description: '', unit: 'weekly', priceMicros: '1', kind: 'Service' }],
+    [{ key: 'lb', description: '', unit: 'object', priceMicros: '1', kind: 'Service', conditions: [{ path: 'x', op: 'like' }] }],
+  ])('rejects %j', (input) => {
+    expect(PriceRuleSchema.safeParse(input).success).toBe(false);
+  });
+});

@@ -1,0 +1,87 @@
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { LogicalClusterPhase } from '../generated/prisma/enums.js';
+
+/** graphile-worker task that reconciles one logical cluster. */
+export const RECONCILE_LOGICAL_CLUSTER_TASK = 'logical-cluster.reconcile';
+
+/** What the provisioning reconciler needs to know about a cluster, loaded in one query. */
+export interface LogicalClusterForReconcile {
+  id: string;
+  orgId: string;
+  orgSlug: string;
+  teamId: string;
+  name: string;
+  kcpPath: string;
+  phase: LogicalClusterPhase;
+  url: string | null;
+  requestedById: string | null;
+  requestedByEmail: string | null;
+  template: { slug: string; podSecurity: string; apiSets: string[] };
+}
+
+export async function loadLogicalClusterForReconcile(client: PrismaClient, id: string): Promise<LogicalClusterForReconcile | undefined> {
+  const row = await client.logicalCluster.findUnique({
+    where: { id },
+    include: { org: { select: { slug: true } }, template: { select: { slug: true, podSecurity: true, apiSets: true } } },
+  });
+  if (!row) return undefined;
+  const requester = row.requestedById ? await client.user.findUnique({ where: { id: row.requestedById }, select: { email: true } }) : null;
+  return {
+    id: row.id,
+    orgId: row.orgId,
+    orgSlug: row.org.slug,
+    teamId: row.teamId,
+    name: row.name,
+    kcpPath: row.kcpPath,
+    phase: row.phase,
+    url: row.url,
+    requestedById: row.requestedById,
+    requestedByEmail: requester?.email ?? null,
+    template: { slug: row.template.slug, podSecurity: row.template.podSecurity, apiSets: row.template.apiSets },
+  };
+}
+
+export interface LogicalClusterStatusPatch {
+  phase: LogicalClusterPhase;
+  message?: string | null;
+  url?: string | null;
+  backendClusterId?: string | null;
+  readyAt?: Date | null;
+  deletedAt?: Date | null;
+}
+
+/**
+ * The one status write per reconcile pass. Guarded by org id and by the phase
+ * the pass started from, so a pass that raced with a delete request does not
+ * resurrect the cluster: it returns false and the next pass sees the new phase.
+ */
+export async function commitLogicalClusterStatus(
+  client: PrismaClient,
+  where: { id: string; orgId: string; fromPhase: LogicalClusterPhase },
+  patch: LogicalClusterStatusPatch,
+): Promise<boolean> {
+  const { count } = await client.logicalCluster.updateMany({ where: { id: where.id, orgId: where.orgId, phase: where.fromPhase }, data: patch });
+  return count === 1;
+}
+
+/** Ids of clusters not in a terminal phase: the periodic resync re-enqueues them (level-based). */
+export async function listUnsettledLogicalClusterIds(client: PrismaClient): Promise<string[]> {
+  const rows = await client.logicalCluster.findMany({ where: { phase: { in: ['Requested', 'Provisioning', 'Deleting'] } }, select: { id: true } });
+  return rows.map((r) => r.id);
+}
+
+type TransactionClient = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/**
+ * Enqueues a reconcile of `logicalClusterId` inside the caller's transaction,
+ * deduplicated by job key: many requests collapse into one pending job.
+ */
+export async function enqueueReconcile(tx: TransactionClient | PrismaClient, logicalClusterId: string, runAt?: Date): Promise<void> {
+  await tx.$executeRaw`select graphile_worker.add_job(
+    ${RECONCILE_LOGICAL_CLUSTER_TASK}::text,
+    json_build_object('logicalClusterId', ${logicalClusterId}::text),
+    job_key := ${`lc:${logicalClusterId}`}::text,
+    run_at := ${runAt ?? new Date()}::timestamptz,
+    max_attempts := 25
+  )`;
+}
