@@ -6,7 +6,7 @@ import { apiserverUrl, ConfigError, createLogger, env } from '@atrium/config';
 import { createPrismaClient } from '@atrium/db';
 import { KcpClient } from '@atrium/kube';
 import { run } from 'graphile-worker';
-import { CRONTAB, taskList } from './tasks/index.js';
+import { CRONTAB, RESYNC_TASK, taskList } from './tasks/index.js';
 
 async function main(): Promise<void> {
   const e = env();
@@ -23,6 +23,9 @@ async function main(): Promise<void> {
     taskList: taskList({ logger, prisma, kcp }),
     crontab: CRONTAB,
   });
+  // Level-based from the first moment: jobs a killed worker held stay locked
+  // for hours, so every unsettled cluster gets a fresh pass at start-up.
+  await runner.addJob(RESYNC_TASK, {}, { jobKey: 'resync-at-start' });
   console.log('worker ready');
 
   const stop = async () => {

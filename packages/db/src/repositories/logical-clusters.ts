@@ -85,3 +85,54 @@ export async function enqueueReconcile(tx: TransactionClient | PrismaClient, log
     max_attempts := 25
   )`;
 }
+
+export interface NewLogicalClusterRequest {
+  orgId: string;
+  teamId: string;
+  name: string;
+  kcpPath: string;
+  templateId: string;
+  regions: string[];
+  labels?: Record<string, string>;
+  requestedById?: string;
+}
+
+/**
+ * Records a cluster request (phase Requested) and enqueues its provisioning in
+ * the same transaction: either both happen or neither, so no request is lost
+ * and no job points at a missing row.
+ */
+export async function createLogicalClusterRequest(client: PrismaClient, input: NewLogicalClusterRequest) {
+  return client.$transaction(async (tx) => {
+    const row = await tx.logicalCluster.create({
+      data: {
+        orgId: input.orgId,
+        teamId: input.teamId,
+        name: input.name,
+        kcpPath: input.kcpPath,
+        templateId: input.templateId,
+        regions: input.regions,
+        labels: input.labels ?? {},
+        requestedById: input.requestedById ?? null,
+        phase: 'Requested',
+      },
+    });
+    await enqueueReconcile(tx, row.id);
+    return row;
+  });
+}
+
+/**
+ * Marks a cluster for deletion and enqueues the reconcile, in one transaction.
+ * Scoped by org: a foreign id matches nothing and answers false, like a missing one.
+ */
+export async function requestLogicalClusterDeletion(client: PrismaClient, where: { orgId: string; id: string }): Promise<boolean> {
+  return client.$transaction(async (tx) => {
+    const { count } = await tx.logicalCluster.updateMany({
+      where: { id: where.id, orgId: where.orgId, phase: { in: ['Requested', 'Provisioning', 'Ready', 'Failed'] } },
+      data: { phase: 'Deleting', message: null },
+    });
+    if (count === 1) await enqueueReconcile(tx, where.id);
+    return count === 1;
+  });
+}
