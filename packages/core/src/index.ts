@@ -1,4 +1,3 @@
-export { hashPassword, verifyPassword } from './auth/password.js';
 export { APP_ERROR_STATUS, AppError, type AppErrorCode, isAppError } from './access/app-error.js';
 export {
   assignableRoles,
@@ -14,8 +13,122 @@ export {
   type RoleChangeVerdict,
 } from './access/permissions.js';
 export { type InvitationClaims, type InvitationTokenCheck, signInvitationToken, verifyInvitationToken } from './auth/invitation-token.js';
+export { hashPassword, verifyPassword } from './auth/password.js';
 export { emailSchema, newPasswordSchema, personNameSchema } from './auth/schemas.js';
 export { decideSignInThrottle, type FailureWindow, SIGN_IN_THROTTLE, type ThrottleDecision } from './auth/throttle.js';
 export { API_TOKEN_PREFIX, constantTimeEqual, type GeneratedApiToken, generateApiToken, looksLikeApiToken, randomSecret, sha256Hex } from './auth/tokens.js';
-export { displayNameSchema, orgSlugSchema, RESERVED_SLUGS, slugSchema, slugify } from './org/slug.js';
-export { buildTeamTree, checkNewTeamDepth, checkTeamMove, MAX_TEAM_DEPTH, type MoveVerdict, subtreeIds, type TeamLike, type TeamNode } from './org/team-tree.js';
+export {
+  BUDGET_WARNING_PERCENT,
+  type Budget,
+  type BudgetChange,
+  type BudgetDecision,
+  type BudgetScope,
+  type BudgetUse,
+  budgetDenialMessage,
+  budgetLabel,
+  budgetWarning,
+  describeHeadroom,
+  evaluateBudgetSequence,
+  evaluateBudgets,
+} from './cost/budget.js';
+export {
+  type BillingPeriod,
+  billingMonth,
+  draftInvoice,
+  type InvoiceDraft,
+  InvoiceError,
+  type InvoiceLine,
+  invoiceSubtotals,
+  type UsageInterval,
+} from './cost/invoice.js';
+export { divideRoundHalfUp, formatMicros, formatMonthlyMicros, MICROS_PER_DOLLAR, parseDollarsToMicros } from './cost/money.js';
+export {
+  type ConditionValue,
+  DEFAULT_MEMORY_GIB_MONTH_MICROS,
+  DEFAULT_PRICE_RULES,
+  DEFAULT_STORAGE_GIB_MONTH_MICROS,
+  DEFAULT_VCPU_MONTH_MICROS,
+  defaultPlatformPriceBookEntries,
+  HOURS_PER_MONTH,
+  LOGICAL_CLUSTER_KIND,
+  type MatchCondition,
+  MatchConditionSchema,
+  PPM,
+  PRICE_UNITS,
+  type PriceBook,
+  type PriceBookEntry,
+  PriceBookError,
+  type PriceRule,
+  PriceRuleSchema,
+  type PriceUnit,
+  priceBookAt,
+  priceBookOf,
+  UNIT_DENOMINATOR,
+  validatePriceRule,
+} from './cost/price-book.js';
+export {
+  describeObject,
+  type ObjectPrice,
+  type PriceDelta,
+  type PriceLine,
+  type PricingContext,
+  PricingError,
+  podRequests,
+  priceDelta,
+  priceObject,
+} from './cost/price-object.js';
+export {
+  applyRunRateUpdates,
+  type BudgetCap,
+  budgetPath,
+  type CostNode,
+  type CostTree,
+  CostTreeError,
+  computeRunRates,
+  costNodeKey,
+  costPath,
+  diffRunRates,
+  emptyRunRates,
+  type RunRates,
+  type RunRateUpdate,
+  runRateOf,
+  runRateUpdates,
+} from './cost/run-rate.js';
+export { displayNameSchema, orgSlugSchema, RESERVED_SLUGS, slugify, slugSchema } from './org/slug.js';
+export {
+  buildTeamTree,
+  checkNewTeamDepth,
+  checkTeamMove,
+  MAX_TEAM_DEPTH,
+  type MoveVerdict,
+  subtreeIds,
+  type TeamLike,
+  type TeamNode,
+} from './org/team-tree.js';
+export {
+  type AcquisitionContext,
+  type AcquisitionDecision,
+  type AcquisitionRequest,
+  type AcquisitionRule,
+  type AcquisitionViolation,
+  type ClusterTemplate,
+  DNS_1123_LABEL_MAX_LENGTH,
+  describePolicySource,
+  evaluateAcquisition,
+  isDns1123Label,
+  type PolicySource,
+  type TeamRef,
+} from './policy/acquisition.js';
+export {
+  compareQuantities,
+  formatBytes,
+  formatCpuMillis,
+  parseBytes,
+  parseCpuMillis,
+  parseQuantity,
+  type Quantity,
+  QuantityError,
+  quantityOf,
+  quantityToMillis,
+  quantityToUnits,
+} from './quantity/quantity.js';

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { type Budget, budgetDenialMessage, budgetWarning, describeHeadroom, evaluateBudgets } from './budget.js';
+import { type Budget, budgetDenialMessage, budgetWarning, describeHeadroom, evaluateBudgetSequence, evaluateBudgets } from './budget.js';
 import { parseDollarsToMicros } from './money.js';
 
 // String(4.5) is the exact decimal text "4.5", so no float arithmetic touches the amounts.
 const $ = (dollars: number) => parseDollarsToMicros(String(dollars));
 
 const cluster = (cap: number, committed: number): Budget => ({ scope: 'cluster', id: 'c1', name: 'web', capMicros: $(cap), committedMicros: $(committed) });
-const team = (cap: number, committed: number, name = 'payments'): Budget => ({ scope: 'team', id: `t-${name}`, name, capMicros: $(cap), committedMicros: $(committed) });
+const team = (cap: number, committed: number, name = 'payments'): Budget => ({
+  scope: 'team',
+  id: `t-${name}`,
+  name,
+  capMicros: $(cap),
+  committedMicros: $(committed),
+});
 const org = (cap: number, committed: number): Budget => ({ scope: 'org', id: 'o1', name: 'acme', capMicros: $(cap), committedMicros: $(committed) });
 const LB = 'Service default/web (LoadBalancer)';
 
@@ -25,8 +31,18 @@ describe('evaluateBudgets', () => {
     ['fits comfortably', [cluster(10, 1), team(50, 10), org(100, 20)], $(1), { allowed: true, warnings: [] }],
     ['reaching the cap exactly is allowed (and warned)', [team(5, 4)], $(1), { allowed: true, warnings: ['team payments is at 100% of its $5.00/mo budget'] }],
     ['one micro-dollar over is denied', [team(5, 4)], $(1) + 1n, { allowed: false, breaking: 't-payments' }],
-    ['the innermost breaking budget is the headline', [cluster(2, 1.5), team(5, 4.5), org(100, 99.5)], $(1), { allowed: false, breaking: 'c1', allBreaking: ['c1', 't-payments', 'o1'] }],
-    ['an ancestor breaks when the child has room', [cluster(100, 0), team(5, 4.5), org(1000, 0)], $(1), { allowed: false, breaking: 't-payments', allBreaking: ['t-payments'] }],
+    [
+      'the innermost breaking budget is the headline',
+      [cluster(2, 1.5), team(5, 4.5), org(100, 99.5)],
+      $(1),
+      { allowed: false, breaking: 'c1', allBreaking: ['c1', 't-payments', 'o1'] },
+    ],
+    [
+      'an ancestor breaks when the child has room',
+      [cluster(100, 0), team(5, 4.5), org(1000, 0)],
+      $(1),
+      { allowed: false, breaking: 't-payments', allBreaking: ['t-payments'] },
+    ],
     [
       'a child budget larger than its parent is still checked against the parent',
       [team(500, 0, 'frontend'), team(5, 4.5, 'web'), org(1000, 0)],
@@ -34,7 +50,12 @@ describe('evaluateBudgets', () => {
       { allowed: false, breaking: 't-web' },
     ],
     ['the org breaks last', [cluster(100, 0), team(100, 0), org(10, 9.5)], $(1), { allowed: false, breaking: 'o1' }],
-    ['decrease is allowed even over budget', [team(5, 7)], -$(1), { allowed: true, warnings: ['team payments is over its $5.00/mo budget with $6.00/mo committed'] }],
+    [
+      'decrease is allowed even over budget',
+      [team(5, 7)],
+      -$(1),
+      { allowed: true, warnings: ['team payments is over its $5.00/mo budget with $6.00/mo committed'] },
+    ],
     ['delete that still leaves a budget over cap is allowed', [team(5, 9)], -$(1), { allowed: true }],
     ['zero delta is allowed over budget', [team(5, 9)], 0n, { allowed: true }],
     ['increase on an already-over budget is denied', [team(5, 9)], 1n, { allowed: false, breaking: 't-payments' }],
@@ -50,12 +71,7 @@ describe('evaluateBudgets', () => {
       $(0.5),
       { allowed: true, warnings: ['cluster web is at 90% of its $10.00/mo budget', 'org acme is at 80% of its $12.00/mo budget'] },
     ],
-    [
-      'decrease below 80 % clears the warning',
-      [team(10, 8.5)],
-      -$(1),
-      { allowed: true, warnings: [] },
-    ],
+    ['decrease below 80 % clears the warning', [team(10, 8.5)], -$(1), { allowed: true, warnings: [] }],
     [
       'a denial keeps warnings about budgets as they stand',
       [cluster(10, 9), team(5, 4.5)],
@@ -114,5 +130,24 @@ describe('describeHeadroom', () => {
     expect(describeHeadroom([team(5, 4.5), org(100, 4.5)], $(1))).toBe('adds $1.00/mo; headroom: team payments $0.50/mo, org acme $95.50/mo');
     expect(describeHeadroom([team(5, 6)], -$(1))).toBe('saves $1.00/mo; headroom: team payments -$1.00/mo');
     expect(describeHeadroom([], 0n)).toBe('adds $0.00/mo');
+  });
+});
+
+describe('evaluateBudgetSequence', () => {
+  it('commits each admitted change before deciding the next, and skips denied ones', () => {
+    const { decisions, path } = evaluateBudgetSequence(
+      [team(5, 2), org(100, 2)],
+      [
+        { description: 'Service a/one (LoadBalancer)', deltaMicros: $(1) },
+        { description: 'Service a/two (LoadBalancer)', deltaMicros: $(1) },
+        { description: 'Deployment a/big', deltaMicros: $(2) },
+        { description: 'Service a/three (ClusterIP)', deltaMicros: $(0.001) },
+      ],
+    );
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, false, true]);
+    const denied = decisions[2]!;
+    expect(denied.allowed ? '' : denied.message).toBe('Deployment a/big adds $2.00/mo; team payments budget $5.00/mo has $4.00/mo committed');
+    expect(decisions[1]!.warnings).toEqual(['team payments is at 80% of its $5.00/mo budget']);
+    expect(path.map((b) => b.committedMicros)).toEqual([$(4.001), $(4.001)]);
   });
 });

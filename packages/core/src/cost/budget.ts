@@ -102,3 +102,24 @@ export function describeHeadroom(path: readonly Budget[], deltaMicros: bigint): 
   const change = deltaMicros >= 0n ? `adds ${formatMonthlyMicros(deltaMicros)}` : `saves ${formatMonthlyMicros(-deltaMicros)}`;
   return headroom.length > 0 ? `${change}; headroom: ${headroom.join(', ')}` : change;
 }
+
+export interface BudgetChange {
+  readonly description: string;
+  readonly deltaMicros: bigint;
+}
+
+/**
+ * Decides changes one after another as admission would (a multi-document manifest in the
+ * cost preview, or a dry run of several objects): each admitted change is committed before
+ * the next is decided, a denied one is not.
+ */
+export function evaluateBudgetSequence(path: readonly Budget[], changes: readonly BudgetChange[]): { decisions: BudgetDecision[]; path: Budget[] } {
+  let current = [...path];
+  const decisions: BudgetDecision[] = [];
+  for (const change of changes) {
+    const decision = evaluateBudgets(current, change.deltaMicros, change.description);
+    decisions.push(decision);
+    if (decision.allowed) current = current.map((budget) => ({ ...budget, committedMicros: budget.committedMicros + change.deltaMicros }));
+  }
+  return { decisions, path: current };
+}

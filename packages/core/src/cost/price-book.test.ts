@@ -7,10 +7,10 @@ import {
   defaultPlatformPriceBookEntries,
   type PriceBookEntry,
   PriceBookError,
-  priceBookAt,
-  priceBookOf,
   type PriceRule,
   PriceRuleSchema,
+  priceBookAt,
+  priceBookOf,
   validatePriceRule,
 } from './price-book.js';
 
@@ -24,7 +24,12 @@ const lb = (priceMicros: bigint): PriceRule => ({
   kind: 'Service',
   conditions: [{ path: 'spec.type', op: 'equals', value: 'LoadBalancer' }],
 });
-const rule = (orgId: string | null, effectiveFrom: Date, priceMicros: bigint): PriceBookEntry => ({ type: 'rule', orgId, effectiveFrom, rule: lb(priceMicros) });
+const rule = (orgId: string | null, effectiveFrom: Date, priceMicros: bigint): PriceBookEntry => ({
+  type: 'rule',
+  orgId,
+  effectiveFrom,
+  rule: lb(priceMicros),
+});
 const priceOfLb = (entries: PriceBookEntry[], orgId: string | null, at: Date) =>
   priceBookAt(entries, orgId, at).rules.find((r) => r.key === 'service-load-balancer')?.priceMicros;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRICE_RULES, priceBookOf, type PriceRule } from './price-book.js';
+import { DEFAULT_PRICE_RULES, type PriceRule, priceBookOf } from './price-book.js';
 import { describeObject, type PricingContext, PricingError, podRequests, priceDelta, priceObject } from './price-object.js';
 
 const book = priceBookOf(DEFAULT_PRICE_RULES, { 'eu-premium': 1_250_000n, free: 0n });
@@ -17,7 +17,13 @@ const container = (cpu?: string, memory?: string, extra: Record<string, unknown>
   ...extra,
 });
 const podSpec = (containers: unknown[], initContainers?: unknown[]) => ({ containers, ...(initContainers ? { initContainers } : {}) });
-const pod = (spec: unknown, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec, ...extra });
+const pod = (spec: unknown, extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p', namespace: 'default' },
+  spec,
+  ...extra,
+});
 const workload = (kind: string, apiVersion: string, spec: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   apiVersion,
   kind,
@@ -60,8 +66,18 @@ describe('priceObject: table', () => {
     ['Pod with no requests and no defaults', pod(podSpec([{ name: 'c', image: 'x' }])), 0n],
     ['Pod with limits only is priced at the limits', pod(podSpec([{ name: 'c', resources: { limits: { cpu: '1', memory: '1Gi' } } }])), CPU + GIB_RAM],
     ['request wins over limit', pod(podSpec([{ name: 'c', resources: { requests: { cpu: '500m' }, limits: { cpu: '2' } } }])), CPU / 2n],
-    ['defaults from context fill missing requests', pod(podSpec([{ name: 'c' }])), CPU / 10n + GIB_RAM / 8n, { defaultRequests: { cpuMillis: 100n, memoryBytes: 128n << 20n } }],
-    ['defaults only fill what is missing', pod(podSpec([container('1')])), CPU + GIB_RAM / 8n, { defaultRequests: { cpuMillis: 100n, memoryBytes: 128n << 20n } }],
+    [
+      'defaults from context fill missing requests',
+      pod(podSpec([{ name: 'c' }])),
+      CPU / 10n + GIB_RAM / 8n,
+      { defaultRequests: { cpuMillis: 100n, memoryBytes: 128n << 20n } },
+    ],
+    [
+      'defaults only fill what is missing',
+      pod(podSpec([container('1')])),
+      CPU + GIB_RAM / 8n,
+      { defaultRequests: { cpuMillis: 100n, memoryBytes: 128n << 20n } },
+    ],
     ['numeric quantities are accepted', pod(podSpec([{ name: 'c', resources: { requests: { cpu: 2 } } }])), 2n * CPU],
     ['init container larger than app containers wins', pod(podSpec([container('100m'), container('200m')], [container('1')])), CPU],
     ['app containers larger than init win', pod(podSpec([container('600m'), container('400m')], [container('500m')])), CPU],
@@ -83,7 +99,11 @@ describe('priceObject: table', () => {
     ['Running Pod costs', pod(podSpec([container('1')]), { status: { phase: 'Running' } }), CPU],
     ['Pod controlled by a ReplicaSet is covered by it', { ...pod(podSpec([container('1')])), metadata: { name: 'p', ...owned('apps/v1', 'ReplicaSet') } }, 0n],
     ['Pod controlled by a Job is covered by it', { ...pod(podSpec([container('1')])), metadata: { name: 'p', ...owned('batch/v1', 'Job') } }, 0n],
-    ['Pod with a non-controller owner is priced', { ...pod(podSpec([container('1')])), metadata: { name: 'p', ...owned('apps/v1', 'ReplicaSet', false) } }, CPU],
+    [
+      'Pod with a non-controller owner is priced',
+      { ...pod(podSpec([container('1')])), metadata: { name: 'p', ...owned('apps/v1', 'ReplicaSet', false) } },
+      CPU,
+    ],
     ['Pod owned by an unknown controller is priced', { ...pod(podSpec([container('1')])), metadata: { name: 'p', ...owned('example.com/v1', 'Thing') } }, CPU],
     ['Deployment × 3 replicas', workload('Deployment', 'apps/v1', { replicas: 3, ...template('500m', '512Mi') }), 3n * HALF],
     ['Deployment without replicas defaults to 1', workload('Deployment', 'apps/v1', template('500m', '512Mi')), HALF],
@@ -115,11 +135,7 @@ describe('priceObject: table', () => {
       CPU + GIB_RAM,
     ],
     ['Job with completions < parallelism', workload('Job', 'batch/v1', { parallelism: 3, completions: 2, ...template('1', '1Gi') }), 2n * (CPU + GIB_RAM)],
-    [
-      'Complete Job costs nothing',
-      workload('Job', 'batch/v1', template('1', '1Gi'), { status: { conditions: [{ type: 'Complete', status: 'True' }] } }),
-      0n,
-    ],
+    ['Complete Job costs nothing', workload('Job', 'batch/v1', template('1', '1Gi'), { status: { conditions: [{ type: 'Complete', status: 'True' }] } }), 0n],
     ['Failed Job costs nothing', workload('Job', 'batch/v1', template('1', '1Gi'), { status: { conditions: [{ type: 'Failed', status: 'True' }] } }), 0n],
     [
       'a Job whose Complete condition is False still runs',
@@ -132,7 +148,11 @@ describe('priceObject: table', () => {
       { ...workload('Job', 'batch/v1', template('1', '1Gi')), metadata: { name: 'j', ...owned('batch/v1', 'CronJob') } },
       CPU + GIB_RAM,
     ],
-    ['CronJob costs nothing until it spawns Jobs', workload('CronJob', 'batch/v1', { schedule: '* * * * *', jobTemplate: { spec: template('8', '64Gi') } }), 0n],
+    [
+      'CronJob costs nothing until it spawns Jobs',
+      workload('CronJob', 'batch/v1', { schedule: '* * * * *', jobTemplate: { spec: template('8', '64Gi') } }),
+      0n,
+    ],
     ['PVC 10Gi', pvc('10Gi'), 10n * GIB_DISK],
     ['PVC 1.5Gi', pvc('1.5Gi'), 60_000n],
     ['PVC 1 byte rounds to nothing', pvc('1'), 0n],
@@ -224,7 +244,12 @@ describe('priceObject: lines', () => {
         conditions: [{ path: 'spec.template', op: 'equals', value: 'prod' }],
       },
     ]);
-    const cluster = (templateName: string) => ({ apiVersion: 'tenancy.atrium.dev/v1alpha1', kind: 'LogicalCluster', metadata: { name: 'c' }, spec: { template: templateName } });
+    const cluster = (templateName: string) => ({
+      apiVersion: 'tenancy.atrium.dev/v1alpha1',
+      kind: 'LogicalCluster',
+      metadata: { name: 'c' },
+      spec: { template: templateName },
+    });
     expect(priceObject(cluster('dev'), clusterBook).priceMicros).toBe(100_000n);
     expect(priceObject(cluster('prod'), clusterBook).priceMicros).toBe(2_100_000n);
     expect(priceObject(service('LoadBalancer'), clusterBook).priceMicros).toBe(0n);
@@ -274,7 +299,12 @@ describe('priceDelta: table', () => {
     ['scale 3 → 0', deployment(3), deployment(0), -3n * (CPU + GIB_RAM)],
     ['no-op update', deployment(2), deployment(2), 0n],
     ['nothing to nothing', null, null, 0n],
-    ['a Job completes', workload('Job', 'batch/v1', template('1', '1Gi')), workload('Job', 'batch/v1', template('1', '1Gi'), { status: { conditions: [{ type: 'Complete', status: 'True' }] } }), -(CPU + GIB_RAM)],
+    [
+      'a Job completes',
+      workload('Job', 'batch/v1', template('1', '1Gi')),
+      workload('Job', 'batch/v1', template('1', '1Gi'), { status: { conditions: [{ type: 'Complete', status: 'True' }] } }),
+      -(CPU + GIB_RAM),
+    ],
   ])('%s', (_name, oldObject, newObject, delta) => {
     const result = priceDelta(oldObject, newObject, book);
     expect(result.deltaMicros).toBe(delta);
@@ -310,7 +340,9 @@ describe('priceObject: properties', () => {
     fc.integer({ min: 0, max: 65_536 }).map((m) => `${m}Mi`),
     fc.integer({ min: 0, max: 10 ** 11 }).map(String),
   );
-  const containerArb = fc.record({ cpu: fc.option(cpuText, { nil: undefined }), memory: fc.option(memoryText, { nil: undefined }) }).map(({ cpu, memory }) => container(cpu, memory));
+  const containerArb = fc
+    .record({ cpu: fc.option(cpuText, { nil: undefined }), memory: fc.option(memoryText, { nil: undefined }) })
+    .map(({ cpu, memory }) => container(cpu, memory));
   const podSpecArb = fc.record({ containers: fc.array(containerArb, { maxLength: 4 }), initContainers: fc.array(containerArb, { maxLength: 3 }) });
   const objectArb = fc.oneof(
     podSpecArb.map((spec) => pod(spec)),
@@ -367,11 +399,10 @@ describe('priceObject: properties', () => {
     fc.assert(
       fc.property(podSpecArb, (spec) => {
         const appSum = spec.containers.reduce((sum, c) => sum + podRequests({ containers: [c] }).cpuMillis, 0n);
-        const initMax = spec.initContainers.reduce((m, c) => {
-          const v = podRequests({ containers: [c] }).cpuMillis;
-          return v > m ? v : m;
-        }, 0n);
-        expect(podRequests(spec).cpuMillis).toBe(appSum > initMax ? appSum : initMax);
+        // BigInt has no Math.max: sort descending and take the first.
+        const largest = (values: bigint[]) => values.sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))[0] ?? 0n;
+        const initMax = largest(spec.initContainers.map((c) => podRequests({ containers: [c] }).cpuMillis));
+        expect(podRequests(spec).cpuMillis).toBe(largest([appSum, initMax]));
       }),
     );
   });

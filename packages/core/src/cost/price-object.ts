@@ -252,7 +252,10 @@ function workloadOf(object: Json, kindKey: string, context: PricingContext): Wor
       const parallelism = nonNegativeCount(spec.parallelism, 'spec.parallelism', 1n);
       if (spec.completions === undefined || spec.completions === null) return { podCount: parallelism, podSpec: template() };
       const remaining = nonNegativeCount(spec.completions, 'spec.completions', 1n) - nonNegativeCount(record(object.status).succeeded, 'status.succeeded', 0n);
-      return { podCount: remaining < 0n ? 0n : remaining < parallelism ? remaining : parallelism, podSpec: template() };
+      // Math.min does not take BigInt.
+      if (remaining <= 0n) return { podCount: 0n, podSpec: template() };
+      if (remaining < parallelism) return { podCount: remaining, podSpec: template() };
+      return { podCount: parallelism, podSpec: template() };
     }
     default:
       return undefined;

@@ -115,7 +115,8 @@ export function diffRunRates(expected: RunRates, actual: RunRates): { node: Cost
   };
   compare('cluster', expected.clusters, actual.clusters);
   compare('team', expected.teams, actual.teams);
-  if (expected.orgMicros !== actual.orgMicros) differences.push({ node: { scope: 'org', id: '' }, expectedMicros: expected.orgMicros, actualMicros: actual.orgMicros });
+  if (expected.orgMicros !== actual.orgMicros)
+    differences.push({ node: { scope: 'org', id: '' }, expectedMicros: expected.orgMicros, actualMicros: actual.orgMicros });
   return differences;
 }
 

@@ -101,7 +101,12 @@ describe('evaluateAcquisition', () => {
     ['template limited to another team', { templateName: 'prod' }, { budgets: [] }, ['template-teams']],
     ['no region', { regions: [] }, {}, ['region-required']],
     ['unknown region', { regions: ['mars-1'] }, {}, ['region-exists']],
-    ['region not allowed by the template', { templateName: 'prod', regions: ['ap-south'] }, { teamPath: [{ id: 't-platform', name: 'platform' }], budgets: [] }, ['region-allowed']],
+    [
+      'region not allowed by the template',
+      { templateName: 'prod', regions: ['ap-south'] },
+      { teamPath: [{ id: 't-platform', name: 'platform' }], budgets: [] },
+      ['region-allowed'],
+    ],
     ['duplicate regions are checked once', { regions: ['mars-1', 'mars-1'] }, {}, ['region-exists']],
     [
       'region outside an org region policy',
@@ -120,7 +125,12 @@ describe('evaluateAcquisition', () => {
       },
       [],
     ],
-    ['org cluster limit reached', {}, { clusterLimits: [{ label: 'org `acme`', maxClusters: 10, currentClusters: 10, source: { scope: 'org' } }] }, ['cluster-count']],
+    [
+      'org cluster limit reached',
+      {},
+      { clusterLimits: [{ label: 'org `acme`', maxClusters: 10, currentClusters: 10, source: { scope: 'org' } }] },
+      ['cluster-count'],
+    ],
     ['org cluster limit not reached', {}, { clusterLimits: [{ label: 'org `acme`', maxClusters: 10, currentClusters: 9, source: { scope: 'org' } }] }, []],
     [
       'team and org limits both reached',
@@ -145,12 +155,22 @@ describe('evaluateAcquisition', () => {
       },
       ['template-count'],
     ],
-    ['other templates do not count towards the template limit', {}, { teamClusters: [1, 2, 3, 4, 5].map((n) => ({ name: `p${n}`, templateName: 'prod' })) }, []],
+    [
+      'other templates do not count towards the template limit',
+      {},
+      { teamClusters: [1, 2, 3, 4, 5].map((n) => ({ name: `p${n}`, templateName: 'prod' })) },
+      [],
+    ],
     ['budget above the template maximum', { budgetMicros: 51n * M }, { budgets: [] }, ['budget-maximum']],
     ['budget at the template maximum', { budgetMicros: 50n * M }, { budgets: [] }, []],
     ['negative budget', { budgetMicros: -1n }, {}, ['budget-maximum']],
     ['zero budget needs no headroom', { budgetMicros: 0n }, { budgets: [{ scope: 'team', id: 't', name: 'x', capMicros: 0n, committedMicros: 5n }] }, []],
-    ['default budget does not fit the team budget', {}, { budgets: [{ scope: 'team', id: 't', name: 'checkout', capMicros: 25n * M, committedMicros: 20n * M }] }, ['budget-headroom']],
+    [
+      'default budget does not fit the team budget',
+      {},
+      { budgets: [{ scope: 'team', id: 't', name: 'checkout', capMicros: 25n * M, committedMicros: 20n * M }] },
+      ['budget-headroom'],
+    ],
     ['default budget fits exactly', {}, { budgets: [{ scope: 'team', id: 't', name: 'checkout', capMicros: 30n * M, committedMicros: 20n * M }] }, []],
     [
       'both team and org lack headroom',
@@ -201,7 +221,7 @@ describe('evaluateAcquisition', () => {
       { budgets: [{ scope: 'team' as const, id: 't', name: 'checkout', capMicros: 25n * M, committedMicros: 20n * M }] },
       'a cluster budget of $10.00/mo does not fit: team checkout budget $25.00/mo has $20.00/mo committed',
     ],
-  ])('message for %j', (req, ctx, headline) => {
+  ])('denial message %#', (req, ctx, headline) => {
     const decision = evaluateAcquisition({ ...request, ...req }, { ...base, ...ctx });
     expect(decision.allowed).toBe(false);
     if (!decision.allowed) {
@@ -227,10 +247,12 @@ describe('isDns1123Label properties', () => {
   it('accepts every generated label and rejects anything with a character outside [a-z0-9-]', () => {
     const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
     fc.assert(fc.property(label, (name) => isDns1123Label(name)));
-    fc.assert(fc.property(label, fc.constantFrom('A', '_', '.', ' ', 'é', '/'), fc.nat(), (name, bad, at) => {
-      const i = at % (name.length + 1);
-      return !isDns1123Label(name.slice(0, i) + bad + name.slice(i));
-    }));
+    fc.assert(
+      fc.property(label, fc.constantFrom('A', '_', '.', ' ', 'é', '/'), fc.nat(), (name, bad, at) => {
+        const i = at % (name.length + 1);
+        return !isDns1123Label(name.slice(0, i) + bad + name.slice(i));
+      }),
+    );
   });
 
   it('the decision is allowed exactly when there are no violations, and the headline is the first', () => {
