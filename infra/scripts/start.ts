@@ -17,6 +17,8 @@ import { type Supervised, supervise, tail, waitForHttp } from './processes.js';
 const root = path.resolve(import.meta.dirname, '../..');
 const color = process.stdout.isTTY ? (code: number, s: string) => `\x1b[${code}m${s}\x1b[0m` : (_: number, s: string) => s;
 const started = Date.now();
+/** Paths inside the checkout are shown relative to it, others in full. */
+const display = (p: string) => (p.startsWith(`${root}${path.sep}`) ? path.relative(process.cwd(), p) : p);
 
 function step(what: string): (detail?: string) => void {
   const t0 = Date.now();
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
     let done = step(e.DATABASE_URL ? 'connecting to DATABASE_URL' : 'starting embedded Postgres');
     const database: ResolvedDatabase = await resolveDatabase({ ...e, ATRIUM_HOME: home });
     cleanups.push(database.stop);
-    done(database.embedded ? `127.0.0.1:${e.ATRIUM_PG_PORT}, data in ${path.relative(root, home)}/postgres` : 'external server');
+    done(database.embedded ? `127.0.0.1:${e.ATRIUM_PG_PORT}, data in ${display(path.join(home, 'postgres'))}` : 'external server');
 
     done = step('applying migrations');
     await migrateDeploy(database.url);
@@ -94,7 +96,14 @@ async function main(): Promise<void> {
       mailDirectory: mailDir,
       silent: true,
     });
-    await maildev.start();
+    // maildev prints a banner on stdout even when silent; keep the progress display clean.
+    const { log, info } = console;
+    console.log = console.info = () => undefined;
+    try {
+      await maildev.start();
+    } finally {
+      Object.assign(console, { log, info });
+    }
     cleanups.push(() => maildev.stop());
     const mailUrl = `http://127.0.0.1:${e.ATRIUM_MAIL_WEB_PORT}`;
     done(mailUrl);
@@ -114,7 +123,7 @@ async function main(): Promise<void> {
       s.child.once('exit', (code, signal) => {
         if (shuttingDown) return;
         console.error(
-          `${color(31, '✗')} ${s.name} stopped unexpectedly (${signal ?? `exit ${code}`}). Last lines of ${path.relative(root, s.logFile)}:\n${tail(s.logFile)}`,
+          `${color(31, '✗')} ${s.name} stopped unexpectedly (${signal ?? `exit ${code}`}). Last lines of ${display(s.logFile)}:\n${tail(s.logFile)}`,
         );
         void shutdown(1);
       });
@@ -152,7 +161,7 @@ async function main(): Promise<void> {
       const build = supervise({ name: 'console-build', command: process.execPath, args: [nextBin, 'build'], cwd: consoleDir, env: childEnv, logDir });
       cleanups.push(build.stop);
       const code = await new Promise<number | null>((resolve) => build.child.once('exit', resolve));
-      if (code !== 0) throw new Error(`console build failed (exit ${code}). Last lines of ${path.relative(root, build.logFile)}:\n${tail(build.logFile, 30)}`);
+      if (code !== 0) throw new Error(`console build failed (exit ${code}). Last lines of ${display(build.logFile)}:\n${tail(build.logFile, 30)}`);
       markConsoleBuilt(root, fingerprint);
       done();
     }
@@ -169,9 +178,9 @@ ${color(1, 'Atrium is up')} in ${((Date.now() - started) / 1000).toFixed(1)} s
   Console        ${url}
   Demo login     ${demo.email} / ${demo.password}
   API server     ${kcpUrl}
-  Kubeconfig     ${kubeconfig}   (kubectl --kubeconfig ${path.relative(process.cwd(), kubeconfig) || kubeconfig} get ns)
+  Kubeconfig     ${kubeconfig}   (kubectl --kubeconfig ${display(kubeconfig)} get ns)
   Mail catcher   ${mailUrl}
-  Logs           ${path.relative(process.cwd(), logDir)}/
+  Logs           ${display(logDir)}/
 Press Ctrl-C to stop.
 atrium ready`);
   } catch (err) {

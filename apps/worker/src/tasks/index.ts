@@ -12,7 +12,7 @@ export interface TaskDeps {
   waitBudgetMs?: number;
 }
 
-export const RESYNC_TASK = 'logical-cluster.resync';
+export const RESYNC_TASK = 'logical-cluster-resync';
 /** Level-based safety net: every minute, every unsettled cluster gets a pass. */
 export const CRONTAB = `* * * * * ${RESYNC_TASK}`;
 

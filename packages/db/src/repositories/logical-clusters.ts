@@ -2,7 +2,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { LogicalClusterPhase } from '../generated/prisma/enums.js';
 
 /** graphile-worker task that reconciles one logical cluster. */
-export const RECONCILE_LOGICAL_CLUSTER_TASK = 'logical-cluster.reconcile';
+export const RECONCILE_LOGICAL_CLUSTER_TASK = 'logical-cluster-reconcile';
 
 /** What the provisioning reconciler needs to know about a cluster, loaded in one query. */
 export interface LogicalClusterForReconcile {
