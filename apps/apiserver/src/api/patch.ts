@@ -1,4 +1,4 @@
-import jsonPatch from 'fast-json-patch';
+import jsonPatch, { type Operation } from 'fast-json-patch';
 import { errors } from '../http/status.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -20,10 +20,10 @@ export function mergePatch(target: Json | undefined, patch: Json): Json {
 /** RFC 6902 JSON patch; a failing operation (bad path, failed `test`) is a 422 like Kubernetes'. */
 export function applyJsonPatch(target: Json, operations: unknown): Json {
   if (!Array.isArray(operations)) throw errors.badRequest('json patch must be an array of operations');
-  const problem = jsonPatch.validate(operations as jsonPatch.Operation[], target as object);
+  const problem = jsonPatch.validate(operations as Operation[], target as object);
   if (problem) throw errors.invalid('Patch', '', '', [{ message: `json patch failed: ${problem.message}` }]);
   try {
-    return jsonPatch.applyPatch(structuredClone(target), operations as jsonPatch.Operation[], false, false).newDocument as Json;
+    return jsonPatch.applyPatch(structuredClone(target), operations as Operation[], false, false).newDocument as Json;
   } catch (e) {
     throw errors.invalid('Patch', '', '', [{ message: `json patch failed: ${(e as Error).message}` }]);
   }

@@ -8,7 +8,7 @@ import { ApiError, errors, type StatusCause, successStatus } from '../http/statu
 import type { ClusterResources } from '../registry/registry.js';
 import { apiVersionOf, type KubeObject, type ObjectMeta, type ResourceType, storageResource } from '../registry/types.js';
 import type { ClusterDirectory, LogicalCluster } from '../storage/clusters.js';
-import { type ObjectKey, RevisionTooOldError, type Store, type StoredRow, storageKey } from '../storage/store.js';
+import { type ListResult, type ObjectKey, RevisionTooOldError, type Store, type StoredRow, storageKey } from '../storage/store.js';
 import { applyCreateDefaults, generateNameSuffix, isObjectRecord, nowTimestamp, specOf, validateMeta } from './objects.js';
 import { applyPatch, type PatchType } from './patch.js';
 import { type FieldRequirement, type LabelRequirement, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -559,9 +559,9 @@ export class RestHandler {
     let lastKey: { cluster: string; namespace: string; name: string } | undefined = after;
     let exhausted = false;
     let remaining: number | undefined;
-    while (items.length < wanted) {
+    for (;;) {
       const batch = Math.min(Math.max(wanted - items.length + 1, 50), 1000);
-      let result: Awaited<ReturnType<Store['list']>>;
+      let result: ListResult;
       try {
         result = await this.store.list({
           cluster: r.cluster?.name ?? null,
@@ -584,22 +584,24 @@ export class RestHandler {
         throw e;
       }
       snapshotRv ??= result.rv;
-      for (const row of result.rows) {
+      let stoppedAt = -1;
+      for (const [i, row] of result.rows.entries()) {
         lastKey = { cluster: row.cluster, namespace: row.namespace, name: row.name };
         const obj = decodeRow(row, r.type);
         if (!matchesLabels(sel.labels, obj.metadata?.labels) || !matchesFields(sel.fields, obj)) continue;
         items.push(obj);
         if (items.length === wanted) {
-          if (result.total !== undefined) remaining = result.total - result.rows.indexOf(row) - 1;
+          stoppedAt = i;
           break;
         }
       }
-      if (result.rows.length < batch && (items.length < wanted || result.rows[result.rows.length - 1] === undefined || lastKey === keyOf(result.rows.at(-1)))) {
-        exhausted = items.length < wanted || lastKey === keyOf(result.rows.at(-1));
-        if (items.length < wanted) break;
+      if (stoppedAt >= 0) {
+        if (result.total !== undefined) remaining = result.total - (stoppedAt + 1);
+        exhausted = remaining === 0 || (stoppedAt === result.rows.length - 1 && result.rows.length < batch);
+        break;
       }
-      if (items.length === wanted) {
-        if (remaining === 0) exhausted = true;
+      if (result.rows.length < batch) {
+        exhausted = true;
         break;
       }
     }
@@ -656,10 +658,6 @@ export class RestHandler {
       },
     };
   }
-}
-
-function keyOf(row: StoredRow | undefined): { cluster: string; namespace: string; name: string } | undefined {
-  return row ? { cluster: row.cluster, namespace: row.namespace, name: row.name } : undefined;
 }
 
 export function isDryRun(query: URLSearchParams): boolean {

@@ -31,12 +31,16 @@ export interface ListQuery {
   limit: number;
   /** Serve the state as of this revision from the revision log (continue pages, resourceVersionMatch=Exact). */
   atRv?: number;
+  /** Also count every matching row after `after` (same snapshot), for `remainingItemCount`. */
+  countRemaining?: boolean;
 }
 
 export interface ListResult {
   /** The revision of the snapshot the rows come from. */
   rv: number;
   rows: StoredRow[];
+  /** Matching rows after the start key, when asked for. */
+  total?: number;
 }
 
 export class RevisionTooOldError extends Error {
@@ -107,58 +111,57 @@ export class Store {
   async list(q: ListQuery): Promise<ListResult> {
     const values: unknown[] = [q.resource];
     const where: string[] = ['resource = $1'];
-    if (q.cluster !== null) {
-      values.push(q.cluster);
-      where.push(`cluster = $${values.length}`);
-    }
-    if (q.namespace !== undefined) {
-      values.push(q.namespace);
-      where.push(`namespace = $${values.length}`);
-    }
-    if (q.name !== undefined) {
-      values.push(q.name);
-      where.push(`name = $${values.length}`);
-    }
-    if (q.after) {
-      values.push(q.after.cluster, q.after.namespace, q.after.name);
-      const n = values.length;
-      where.push(`(cluster, namespace, name) > ($${n - 2}, $${n - 1}, $${n})`);
-    }
-    values.push(q.limit);
-    const limit = `$${values.length}`;
+    const param = (v: unknown) => {
+      values.push(v);
+      return `$${values.length}`;
+    };
+    if (q.cluster !== null) where.push(`cluster = ${param(q.cluster)}`);
+    if (q.namespace !== undefined) where.push(`namespace = ${param(q.namespace)}`);
+    if (q.name !== undefined) where.push(`name = ${param(q.name)}`);
+    if (q.after) where.push(`(cluster, namespace, name) > (${param(q.after.cluster)}, ${param(q.after.namespace)}, ${param(q.after.name)})`);
 
     if (q.atRv === undefined) {
+      const limit = param(q.limit);
       // One statement, one snapshot: the meta row's revision matches the rows exactly
       // because every writer bumps it under the same lock it commits under.
-      const { rows } = await this.pool.query<RawRow>(
-        `select null as cluster, null as resource, null as namespace, null as name, rv, null as value from apiserver.meta where id = 1
+      const total = q.countRemaining ? `(select count(*) from apiserver.objects where ${where.join(' and ')})` : 'null';
+      const { rows } = await this.pool.query<RawRow & { total?: string | null }>(
+        `select null as cluster, null as resource, null as namespace, null as name, rv, null as value, ${total} as total from apiserver.meta where id = 1
          union all
-         (select cluster, resource, namespace, name, rv, value from apiserver.objects where ${where.join(' and ')}
+         (select cluster, resource, namespace, name, rv, value, null as total from apiserver.objects where ${where.join(' and ')}
           order by cluster, namespace, name limit ${limit})`,
         values,
       );
       const head = rows.find((r) => r.name === null);
-      return { rv: Number(head?.rv ?? 0), rows: rows.filter((r) => r.name !== null).map(toRow) };
+      return {
+        rv: Number(head?.rv ?? 0),
+        rows: rows.filter((r) => r.name !== null).map(toRow),
+        ...(head?.total !== null && head?.total !== undefined ? { total: Number(head.total) } : {}),
+      };
     }
 
-    values.push(q.atRv);
-    const atRv = `$${values.length}`;
+    // The state as of an older revision: the newest log entry per key at or below it.
+    const latest = `select distinct on (cluster, namespace, name) cluster, resource, namespace, name, rv, value, type
+      from apiserver.events where ${where.join(' and ')} and rv <= ${param(q.atRv)}
+      order by cluster, namespace, name, rv desc`;
     const client = await this.pool.connect();
     try {
       await client.query('begin isolation level repeatable read read only');
       const meta = await client.query<{ rv: string; compact_rv: string }>('select rv, compact_rv from apiserver.meta where id = 1');
       const compacted = Number(meta.rows[0]?.compact_rv ?? 0);
       if (q.atRv < compacted) throw new RevisionTooOldError(q.atRv, compacted);
+      let total: number | undefined;
+      if (q.countRemaining) {
+        const counted = await client.query<{ n: string }>(`select count(*) as n from (${latest}) l where type <> 'DELETED'`, values);
+        total = Number(counted.rows[0]?.n ?? 0);
+      }
+      const limit = param(q.limit);
       const { rows } = await client.query<RawRow>(
-        `select cluster, resource, namespace, name, rv, value from (
-           select distinct on (cluster, namespace, name) cluster, resource, namespace, name, rv, value, type
-           from apiserver.events where ${where.join(' and ')} and rv <= ${atRv}
-           order by cluster, namespace, name, rv desc
-         ) latest where type <> 'DELETED' order by cluster, namespace, name limit ${limit}`,
+        `select cluster, resource, namespace, name, rv, value from (${latest}) l where type <> 'DELETED' order by cluster, namespace, name limit ${limit}`,
         values,
       );
       await client.query('commit');
-      return { rv: q.atRv, rows: rows.map(toRow) };
+      return { rv: q.atRv, rows: rows.map(toRow), ...(total !== undefined ? { total } : {}) };
     } catch (e) {
       await client.query('rollback').catch(() => undefined);
       throw e;

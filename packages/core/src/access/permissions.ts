@@ -104,7 +104,10 @@ export function decideMemberChange(input: { actor: Role; from: Role; to: Role | 
     return {
       ok: false,
       reason: 'last-owner',
-      message: to === null ? 'The last owner cannot be removed: make someone else an owner first.' : 'The last owner cannot be demoted: make someone else an owner first.',
+      message:
+        to === null
+          ? 'The last owner cannot be removed: make someone else an owner first.'
+          : 'The last owner cannot be demoted: make someone else an owner first.',
     };
   }
   return { ok: true };

@@ -13,9 +13,7 @@ export interface InvitationClaims {
   expiresAt: Date;
 }
 
-export type InvitationTokenCheck =
-  | { ok: true; claims: InvitationClaims }
-  | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired'; message: string };
+export type InvitationTokenCheck = { ok: true; claims: InvitationClaims } | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired'; message: string };
 
 function sign(payload: string, secret: string): string {
   return createHmac('sha256', secret).update(`atrium-invitation.${payload}`).digest('base64url');

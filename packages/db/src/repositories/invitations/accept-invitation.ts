@@ -22,7 +22,8 @@ export async function findUsableInvitation(db: Db | Tx, link: InvitationLink): P
   if (!invitation) throw new AppError('NOT_FOUND', 'This invitation link is not valid.');
   if (invitation.acceptedAt) throw new AppError('GONE', 'This invitation has already been used. Sign in to reach the organisation.');
   if (invitation.revokedAt) throw new AppError('GONE', 'This invitation was withdrawn. Ask an admin of the organisation for a new one.');
-  if (invitation.expiresAt.getTime() <= now.getTime()) throw new AppError('GONE', 'This invitation has expired. Ask an admin of the organisation to invite you again.');
+  if (invitation.expiresAt.getTime() <= now.getTime())
+    throw new AppError('GONE', 'This invitation has expired. Ask an admin of the organisation to invite you again.');
   return invitation;
 }
 

@@ -32,7 +32,8 @@ export async function createInvitation(db: Db, o: CreateInvitationOptions): Prom
   return db.$transaction(async (tx) => {
     if (o.teamId) {
       const team = await tx.team.findFirst({ where: { id: o.teamId, orgId: o.orgId }, select: { id: true } });
-      if (!team) throw new AppError('VALIDATION_FAILED', 'That team does not exist.', { details: { fields: { teamId: ['Choose a team of this organisation.'] } } });
+      if (!team)
+        throw new AppError('VALIDATION_FAILED', 'That team does not exist.', { details: { fields: { teamId: ['Choose a team of this organisation.'] } } });
     }
     const existing = await tx.membership.findFirst({ where: { orgId: o.orgId, user: { email } }, select: { id: true } });
     if (existing) throw new AppError('CONFLICT', `${email} is already a member.`, { details: { fields: { email: ['Already a member.'] } } });
@@ -44,7 +45,17 @@ export async function createInvitation(db: Db, o: CreateInvitationOptions): Prom
     const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
     const token = signInvitationToken({ invitationId: id, expiresAt }, o.secret);
     const invitation = await tx.invitation.create({
-      data: { id, orgId: o.orgId, email, role: o.role, teamId: o.teamId ?? null, tokenHash: sha256Hex(token), invitedById: o.actor.userId, expiresAt, createdAt: now },
+      data: {
+        id,
+        orgId: o.orgId,
+        email,
+        role: o.role,
+        teamId: o.teamId ?? null,
+        tokenHash: sha256Hex(token),
+        invitedById: o.actor.userId,
+        expiresAt,
+        createdAt: now,
+      },
     });
     await recordAuditEvent(tx, {
       orgId: o.orgId,

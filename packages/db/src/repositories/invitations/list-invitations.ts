@@ -22,7 +22,12 @@ export function invitationStatus(i: { acceptedAt: Date | null; revokedAt: Date |
 }
 
 export async function listInvitations(db: DbOrTx, o: { orgId: string; now?: Date }): Promise<InvitationRow[]> {
-  const rows = await db.invitation.findMany({ where: { orgId: o.orgId }, include: { team: { select: { id: true, name: true } } }, orderBy: { createdAt: 'desc' }, take: 200 });
+  const rows = await db.invitation.findMany({
+    where: { orgId: o.orgId },
+    include: { team: { select: { id: true, name: true } } },
+    orderBy: { createdAt: 'desc' },
+    take: 200,
+  });
   const inviterIds = [...new Set(rows.map((r) => r.invitedById))];
   const inviters = await db.user.findMany({ where: { id: { in: inviterIds } }, select: { id: true, email: true } });
   const emails = new Map(inviters.map((u) => [u.id, u.email]));

@@ -2,7 +2,10 @@ import { AppError, decideMemberChange, type Role } from '@atrium/core';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type Actor, type Db, lockOrg } from '../shared.js';
 
-export async function changeMemberRole(db: Db, o: { orgId: string; actor: Actor; actorRole: Role; memberId: string; role: Role }): Promise<{ id: string; role: Role }> {
+export async function changeMemberRole(
+  db: Db,
+  o: { orgId: string; actor: Actor; actorRole: Role; memberId: string; role: Role },
+): Promise<{ id: string; role: Role }> {
   return db.$transaction(async (tx) => {
     await lockOrg(tx, o.orgId);
     const member = await tx.membership.findFirst({ where: { id: o.memberId, orgId: o.orgId } });

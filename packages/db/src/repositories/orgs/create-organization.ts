@@ -11,7 +11,14 @@ export async function createOrganization(db: Db, o: { actor: Actor; name: string
   try {
     return await db.$transaction(async (tx) => {
       const org = await tx.organization.create({ data: { name: o.name, slug: o.slug, memberships: { create: { userId: user.id, role: 'owner' } } } });
-      await recordAuditEvent(tx, { orgId: org.id, actor: o.actor, action: 'org.create', targetType: 'org', targetId: org.id, after: { name: org.name, slug: org.slug } });
+      await recordAuditEvent(tx, {
+        orgId: org.id,
+        actor: o.actor,
+        action: 'org.create',
+        targetType: 'org',
+        targetId: org.id,
+        after: { name: org.name, slug: org.slug },
+      });
       return org;
     });
   } catch (e) {

@@ -9,7 +9,11 @@ let dummyHash: Promise<string> | undefined;
 async function failures(db: Db, where: { email: string } | { ip: string }, since: Date): Promise<FailureWindow> {
   const [count, oldest] = await Promise.all([
     db.signInAttempt.count({ where: { ...where, succeeded: false, createdAt: { gte: since } } }),
-    db.signInAttempt.findFirst({ where: { ...where, succeeded: false, createdAt: { gte: since } }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }),
+    db.signInAttempt.findFirst({
+      where: { ...where, succeeded: false, createdAt: { gte: since } },
+      orderBy: { createdAt: 'asc' },
+      select: { createdAt: true },
+    }),
   ]);
   return { count, oldestAt: oldest?.createdAt ?? null };
 }
@@ -23,11 +27,14 @@ export async function authenticateWithPassword(db: Db, o: { email: string; passw
   const email = normaliseEmail(o.email);
   const now = o.now ?? new Date();
   const since = new Date(now.getTime() - SIGN_IN_THROTTLE.windowMinutes * 60_000);
-  const [account, ip] = await Promise.all([failures(db, { email }, since), failures(db, { ip: o.ip }, since)]);
+  const user = await db.user.findUnique({ where: { email } });
+  // A password reset proves control of the mailbox, so failures before it no
+  // longer lock the account ("…or reset your password" in the message).
+  const accountSince = user?.passwordChangedAt && user.passwordChangedAt > since ? user.passwordChangedAt : since;
+  const [account, ip] = await Promise.all([failures(db, { email }, accountSince), failures(db, { ip: o.ip }, since)]);
   const decision = decideSignInThrottle({ account, ip, now });
   if (!decision.allowed) throw new AppError('TOO_MANY_REQUESTS', decision.message, { retryAfterSeconds: decision.retryAfterSeconds });
 
-  const user = await db.user.findUnique({ where: { email } });
   dummyHash ??= hashPassword('atrium-timing-equaliser');
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, o.password) : (await verifyPassword(await dummyHash, o.password)) && false;
   await db.signInAttempt.create({ data: { email, ip: o.ip, userId: user?.id ?? null, succeeded: ok, createdAt: now } });

@@ -8,7 +8,8 @@ import { consumeOneTimeToken } from './one-time-tokens.js';
  */
 export async function resetPassword(db: Db, o: { token: string; password: string; now?: Date }): Promise<{ email: string }> {
   const passwordHash = await hashPassword(o.password);
-  const now = o.now ?? new Date();
+  // Whole seconds, like JWT `iat`: the session signed in right after the reset stays valid.
+  const now = new Date(Math.floor((o.now ?? new Date()).getTime() / 1000) * 1000);
   return db.$transaction(async (tx) => {
     const email = await consumeOneTimeToken(tx, { token: o.token, purpose: 'reset-password', now });
     const user = await tx.user.findUnique({ where: { email } });

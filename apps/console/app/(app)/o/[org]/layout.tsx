@@ -1,0 +1,26 @@
+import type { ReactNode } from 'react';
+import { type NavItem, OrgNav } from '../../../../src/components/org-nav';
+import { requireOrgPage } from '../../../../src/server/page-context';
+
+export default async function OrgLayout({ children, params }: { children: ReactNode; params: Promise<{ org: string }> }) {
+  const { org: slug } = await params;
+  const ctx = await requireOrgPage(slug);
+  const base = `/o/${ctx.org.slug}`;
+  // The navigation shows only what the role may open; the pages and the API check again.
+  const items: NavItem[] = [
+    { href: base, label: 'Overview' },
+    { href: `${base}/teams`, label: 'Teams' },
+    ...(ctx.can('member:read') ? [{ href: `${base}/members`, label: 'Members', section: 'Administration' }] : []),
+    ...(ctx.can('invitation:read') ? [{ href: `${base}/invitations`, label: 'Invitations', section: 'Administration' }] : []),
+    ...(ctx.can('audit:read') ? [{ href: `${base}/audit`, label: 'Audit log', section: 'Administration' }] : []),
+    { href: `${base}/settings/tokens`, label: 'API tokens', section: 'Settings' },
+  ];
+  return (
+    <div className="shell">
+      <OrgNav items={items} />
+      <main id="content" className="main">
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+import { listMembers, listTeams } from '@atrium/db';
+import Link from 'next/link';
+import { EmptyState, PageHeader, RoleBadge } from '../../../../src/components/page-bits';
+import { db } from '../../../../src/server/db';
+import { requireOrgPage } from '../../../../src/server/page-context';
+
+export default async function OrgOverview({ params }: { params: Promise<{ org: string }> }) {
+  const { org: slug } = await params;
+  const ctx = await requireOrgPage(slug);
+  const [teams, members] = await Promise.all([
+    listTeams(db(), { orgId: ctx.org.id }),
+    ctx.can('member:read') ? listMembers(db(), { orgId: ctx.org.id }) : null,
+  ]);
+  const base = `/o/${ctx.org.slug}`;
+  return (
+    <>
+      <PageHeader
+        title={ctx.org.name}
+        description={
+          <>
+            You are <RoleBadge role={ctx.role} /> in <span className="mono">{ctx.org.slug}</span>.
+          </>
+        }
+      />
+      <div className="grid-2">
+        <div className="card">
+          <h2>Teams</h2>
+          <p className="muted">{teams.length === 0 ? 'No teams yet.' : `${teams.length} team${teams.length === 1 ? '' : 's'}.`}</p>
+          <Link href={`${base}/teams`}>{ctx.can('team:write') ? 'Manage the team tree' : 'View the team tree'}</Link>
+        </div>
+        {members ? (
+          <div className="card">
+            <h2>Members</h2>
+            <p className="muted">
+              {members.length} member{members.length === 1 ? '' : 's'}.
+            </p>
+            <Link href={`${base}/invitations`}>Invite a teammate</Link>
+          </div>
+        ) : null}
+        <div className="card">
+          <h2>API access</h2>
+          <p className="muted">Personal tokens for scripts and CI, scoped to this organisation.</p>
+          <Link href={`${base}/settings/tokens`}>Manage your tokens</Link>
+        </div>
+      </div>
+      {teams.length === 0 ? (
+        <EmptyState title="Start with a team">
+          <p>
+            Clusters, budgets and policies attach to teams.{' '}
+            {ctx.can('team:write') ? <Link href={`${base}/teams`}>Create your first team</Link> : 'Ask an admin to create one.'}
+          </p>
+        </EmptyState>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,3 @@
+import { z } from 'zod';
+
+export const ZResendVerificationResponse = z.object({ sentTo: z.string() });
