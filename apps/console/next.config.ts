@@ -28,12 +28,8 @@ const config: NextConfig = {
   // Built with webpack, not Turbopack: the workspace packages use ESM-style
   // `./x.js` imports of `./x.ts` files, which Turbopack cannot resolve yet
   // (vercel/next.js#82945); webpack can, through extensionAlias.
-  webpack: (webpackConfig: WebpackConfig, { webpack }: { webpack: { DefinePlugin: new (defs: Record<string, string>) => unknown } }) => {
+  webpack: (webpackConfig: WebpackConfig) => {
     webpackConfig.resolve.extensionAlias = { '.js': ['.ts', '.tsx', '.js'], '.mjs': ['.mts', '.mjs'] };
-    // webpack compiles `import.meta.dirname` to undefined; the only bundled
-    // module that reads it is packages/db/src/migrate.ts (the path of its CLI
-    // wrapper, evaluated at load time), so give it that module's directory.
-    webpackConfig.plugins.push(new webpack.DefinePlugin({ 'import.meta.dirname': JSON.stringify(path.join(root, 'packages/db/src')) }));
     return webpackConfig;
   },
   // Lets a second build (tests, a developer) run beside the orchestrator's without sharing .next.

@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     if (!consoleBuildIsCurrent(root)) {
       done = step('building console (first start or sources changed)');
       const fingerprint = consoleFingerprint(root);
-      const build = supervise({ name: 'console-build', command: process.execPath, args: [nextBin, 'build'], cwd: consoleDir, env: childEnv, logDir });
+      const build = supervise({ name: 'console-build', command: process.execPath, args: [nextBin, 'build', '--webpack'], cwd: consoleDir, env: childEnv, logDir });
       cleanups.push(build.stop);
       const code = await new Promise<number | null>((resolve) => build.child.once('exit', resolve));
       if (code !== 0) throw new Error(`console build failed (exit ${code}). Last lines of ${display(build.logFile)}:\n${tail(build.logFile, 30)}`);

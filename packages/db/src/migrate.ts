@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Logger, runMigrations } from 'graphile-worker';
 
-const prismaCli = path.resolve(import.meta.dirname, '../bin/prisma.mjs');
+// Resolved on use, not at load: the console bundles this module with webpack,
+// which has no `import.meta.dirname`, and never runs migrations itself.
+const prismaCli = () => path.resolve(import.meta.dirname, '../bin/prisma.mjs');
 
 /**
  * Brings a database to the current schema: Prisma's migrations (schema
@@ -12,7 +14,7 @@ const prismaCli = path.resolve(import.meta.dirname, '../bin/prisma.mjs');
  */
 export async function migrateDeploy(url: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [prismaCli, 'migrate', 'deploy'], {
+    const child = spawn(process.execPath, [prismaCli(), 'migrate', 'deploy'], {
       env: { ...process.env, DATABASE_URL: url },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

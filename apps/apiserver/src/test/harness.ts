@@ -33,6 +33,8 @@ export async function startTestServer(options: Partial<ApiServerOptions> = {}): 
     port: 0,
     logger: pino({ level: 'warn' }, pino.destination(2)),
     compactionIntervalMs: 0,
+    // Real clients (client-node, kubectl) refuse bearer tokens over plain HTTP.
+    tls: {},
     ...options,
   });
   return {
@@ -45,7 +47,7 @@ export async function startTestServer(options: Partial<ApiServerOptions> = {}): 
     kubeConfig(clusterPath, token = ADMIN_TOKEN) {
       const kc = new KubeConfig();
       kc.loadFromOptions({
-        clusters: [{ name: 'c', server: `${server.url}/clusters/${clusterPath}`, skipTLSVerify: false }],
+        clusters: [{ name: 'c', server: `${server.httpsUrl}/clusters/${clusterPath}`, caData: Buffer.from(server.caPem ?? '').toString('base64'), skipTLSVerify: false }],
         users: [{ name: 'u', token }],
         contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
         currentContext: 'ctx',
