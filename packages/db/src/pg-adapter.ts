@@ -2,8 +2,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 
 /**
- * The pg driver adapter, with the two fixes Prisma 6.19.3's WebAssembly
- * schema engine needs on Postgres (see packages/db/README.md):
+ * The pg driver adapter, with the fixes Prisma 6.19.3's WebAssembly schema
+ * engine needs on Postgres 18 (see packages/db/README.md):
  *
  * 1. prisma/orm#27403: the engine's introspection selects columns of type
  *    `name` (oid 19) and `"char"` (oid 18), which the adapter cannot map and
@@ -25,9 +25,22 @@ function remapFields<T>(result: T): T {
   return result;
 }
 
+/**
+ * 3. Postgres 18 records NOT NULL constraints in pg_constraint (contype 'n');
+ *    the engine's introspection predates that and panics ("unreachable") on
+ *    them. Its constraint query already excludes p/u/f; we exclude 'n' too
+ *    (NOT NULL is read from pg_attribute anyway, so nothing is lost).
+ */
+const CONSTRAINT_FILTER = "contype NOT IN ('p', 'u', 'f')";
+function excludeNotNullConstraints(sql: string): string {
+  return sql.includes(CONSTRAINT_FILTER) ? sql.replace(CONSTRAINT_FILTER, "contype NOT IN ('p', 'u', 'f', 'n')") : sql;
+}
+
 class NameAsTextClient extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: mirrors pg.Client#query's overloads.
   override query(...args: any[]): any {
+    if (typeof args[0] === 'string') args[0] = excludeNotNullConstraints(args[0]);
+    else if (args[0] && typeof args[0].text === 'string') args[0] = { ...args[0], text: excludeNotNullConstraints(args[0].text) };
     const last = args.length - 1;
     if (typeof args[last] === 'function') {
       const callback = args[last];
