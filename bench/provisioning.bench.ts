@@ -1,0 +1,103 @@
+/**
+ * Logical cluster request → Ready: latency (p50/p99) of single requests, and
+ * sustained throughput with many requests in flight, on a real API server
+ * process and an in-process graphile-worker running the real reconciler.
+ * Targets (PRODUCT.md): p99 < 500 ms, ≥ 50 clusters/s.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from '@atrium/config';
+import { createLogicalClusterRequest, createPrismaClient } from '@atrium/db';
+import { freePort } from '@atrium/db/testing';
+import { KcpClient } from '@atrium/kube';
+import { run } from 'graphile-worker';
+import { taskList } from '../apps/worker/src/tasks/index.js';
+import type { BenchContext } from './run.js';
+import { percentile } from './stats.js';
+
+const TOKEN = 'atrium-bench-admin-token-0123456789';
+
+export default async function provisioningBench(ctx: BenchContext): Promise<void> {
+  const db = await ctx.createDatabase();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-prov-'));
+  const port = await freePort();
+  const root = path.resolve(import.meta.dirname, '..');
+  const apiserver = spawn(process.execPath, ['--import', 'tsx', 'apps/apiserver/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: db.url, ATRIUM_APISERVER_PORT: String(port), ATRIUM_KCP_TOKEN: TOKEN, ATRIUM_HOME: home, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    apiserver.stdout?.on('data', (c: Buffer) => c.toString().includes('apiserver ready') && resolve());
+    apiserver.once('exit', (code) => reject(new Error(`apiserver exited ${code}`)));
+  });
+  const prisma = createPrismaClient(db.url, 16);
+  const kcp = new KcpClient({ server: `http://127.0.0.1:${port}`, token: TOKEN });
+  const runner = await run({
+    connectionString: db.url,
+    concurrency: 16,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    taskList: taskList({ logger: createLogger('bench'), prisma, kcp }),
+  });
+  try {
+    const org = await prisma.organization.create({ data: { slug: 'bench', name: 'Bench' } });
+    const team = await prisma.team.create({ data: { orgId: org.id, slug: 'team', name: 'Team' } });
+    const template = await prisma.clusterTemplate.create({ data: { orgId: org.id, slug: 'std', name: 'Std', apiSets: [], allowedRegions: [] } });
+    let n = 0;
+    const requestAndWait = async () => {
+      const name = `c${n++}`;
+      const t0 = performance.now();
+      const row = await createLogicalClusterRequest(prisma, {
+        orgId: org.id,
+        teamId: team.id,
+        name,
+        kcpPath: `root:bench:team:${name}`,
+        templateId: template.id,
+        regions: [],
+      });
+      for (;;) {
+        const { phase } = await prisma.logicalCluster.findUniqueOrThrow({ where: { id: row.id }, select: { phase: true } });
+        if (phase === 'Ready') return performance.now() - t0;
+        if (phase === 'Failed') throw new Error(`cluster ${name} failed`);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    };
+    await requestAndWait(); // warm-up: creates the org and team workspaces
+
+    const sequential: number[] = [];
+    for (let i = 0; i < 50; i++) sequential.push(await requestAndWait());
+    sequential.sort((a, b) => a - b);
+    ctx.report({
+      bench: 'provisioning.request-to-ready',
+      concurrency: 1,
+      samples: sequential.length,
+      p50Ms: percentile(sequential, 50),
+      p99Ms: percentile(sequential, 99),
+      targetP99Ms: 500,
+    });
+
+    const burst = 200;
+    const t0 = performance.now();
+    const latencies = await Promise.all(Array.from({ length: burst }, requestAndWait));
+    const seconds = (performance.now() - t0) / 1000;
+    latencies.sort((a, b) => a - b);
+    ctx.report({
+      bench: 'provisioning.throughput',
+      inFlight: burst,
+      clustersPerSec: Math.round(burst / seconds),
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      targetClustersPerSec: 50,
+    });
+  } finally {
+    await runner.stop();
+    await prisma.$disconnect();
+    apiserver.kill('SIGTERM');
+    await new Promise((r) => apiserver.once('exit', r));
+    await db.drop();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
