@@ -8,7 +8,8 @@ import { startApiServer } from './server.js';
 async function main(): Promise<void> {
   const e = env();
   if (!e.DATABASE_URL) throw new ConfigError('DATABASE_URL is not set: the API server stores everything in Postgres. Set DATABASE_URL=postgres://… and retry.');
-  if (!e.ATRIUM_KCP_TOKEN) throw new ConfigError('ATRIUM_KCP_TOKEN is not set: it is the system-admin bearer token of the API server. Set it (16+ characters) and retry.');
+  if (!e.ATRIUM_KCP_TOKEN)
+    throw new ConfigError('ATRIUM_KCP_TOKEN is not set: it is the system-admin bearer token of the API server. Set it (16+ characters) and retry.');
   // stdout carries exactly one line (the ready line the orchestrator waits for); logs go to stderr.
   const logger = pino({ name: 'apiserver', level: e.LOG_LEVEL, redact: ['token', '*.token', 'authorization'] }, pino.destination(2));
   const server = await startApiServer({
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
   });
   fs.mkdirSync(e.ATRIUM_HOME, { recursive: true });
   const kubeconfigPath = path.join(e.ATRIUM_HOME, 'admin.kubeconfig');
-  fs.writeFileSync(kubeconfigPath, adminKubeconfig(server.httpsUrl ?? server.url, e.ATRIUM_KCP_TOKEN, server.caPem ? { caPem: server.caPem } : {}), { mode: 0o600 });
+  fs.writeFileSync(kubeconfigPath, adminKubeconfig(server.httpsUrl ?? server.url, e.ATRIUM_KCP_TOKEN, server.caPem ? { caPem: server.caPem } : {}), {
+    mode: 0o600,
+  });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

@@ -7,7 +7,15 @@ import YAML from 'yaml';
 import { limitRanger, namespaceLifecycle, objectCountCap, resourceQuota } from './admission/builtin.js';
 import { AdmissionChain } from './admission/chain.js';
 import type { MutatingAdmissionPlugin, ValidatingAdmissionPlugin } from './admission/types.js';
-import { aggregatedDiscovery, AGGREGATED_DISCOVERY_TYPE, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from './api/discovery.js';
+import {
+  AGGREGATED_DISCOVERY_TYPE,
+  aggregatedDiscovery,
+  apiGroupDocument,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  wantsAggregatedDiscovery,
+} from './api/discovery.js';
 import { openApiGroupVersion, openApiRoot } from './api/openapi.js';
 import { patchTypeOf } from './api/patch.js';
 import { type ResourceRequest, RestHandler } from './api/rest.js';
@@ -102,7 +110,10 @@ function splitCluster(pathname: string): { cluster: string; rest: string } {
 }
 
 function route(rest: string): Route | undefined {
-  const parts = rest.split('/').filter((p) => p.length > 0).map(decodeURIComponent);
+  const parts = rest
+    .split('/')
+    .filter((p) => p.length > 0)
+    .map(decodeURIComponent);
   if (parts[0] === 'version' && parts.length === 1) return { kind: 'version' };
   if (parts[0] === 'openapi') {
     if (parts[1] === 'v2' && parts.length === 2) return { kind: 'openapi-v2' };
@@ -336,7 +347,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (verb === 'list') {
       const listed = await rest.list(request);
       if (wantsTable(accept)) return respond(200, toTable(type, listed.items, listed.metadata, query.get('includeObject')));
-      return respond(200, { apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: type.listKind, metadata: listed.metadata, items: listed.items });
+      return respond(200, {
+        apiVersion: type.group ? `${type.group}/${type.version}` : type.version,
+        kind: type.listKind,
+        metadata: listed.metadata,
+        items: listed.items,
+      });
     }
     if (verb === 'get') {
       const got = await rest.get(request);
@@ -407,8 +423,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const httpsServer = material ? https.createServer({ cert: material.certPem, key: material.keyPem }, onRequest) : undefined;
   if (httpsServer) httpsServer.keepAliveTimeout = 65_000;
   // With TLS on, one port serves both: a TLS handshake starts with byte 0x16.
+  const sockets = new Set<net.Socket>();
   const listener: net.Server = httpsServer
     ? net.createServer((socket) => {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
         socket.once('data', (first: Buffer) => {
           socket.pause();
           socket.unshift(first);
@@ -456,6 +475,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         listener.close(() => resolve());
         httpServer.closeAllConnections();
         httpsServer?.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       });
       await pool.end();
     },

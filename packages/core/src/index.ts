@@ -120,6 +120,16 @@ export {
   type TeamRef,
 } from './policy/acquisition.js';
 export {
+  clusterAccessGroups,
+  clusterContextName,
+  effectiveTeamIds,
+  mayAccessClusterIn,
+  mayManageClustersIn,
+  orgAdminsGroup,
+  teamAncestry,
+  teamGroup,
+} from './policy/cluster-access.js';
+export {
   compareQuantities,
   formatBytes,
   formatCpuMillis,

@@ -4,6 +4,13 @@ export { assertReachable, type ResolvedDatabase, resolveDatabase } from './datab
 export type { ApiToken, Invitation, Membership, Organization, Team, User } from './generated/prisma/client.js';
 export * from './generated/prisma/enums.js';
 export { migrateDeploy } from './migrate.js';
+export { BACKEND_TOKEN_PREFIX, type BackendTokenGrant, mintBackendToken } from './repositories/backend-tokens/mint-backend-token.js';
+export type { ClusterRow } from './repositories/clusters/cluster-row.js';
+export { deleteCluster } from './repositories/clusters/delete-cluster.js';
+export { getCluster } from './repositories/clusters/get-cluster.js';
+export { type ClusterCredentials, issueClusterCredentials } from './repositories/clusters/issue-cluster-credentials.js';
+export { listClusters } from './repositories/clusters/list-clusters.js';
+export { type ClusterRequestInput, type ClusterRequestResult, requestCluster } from './repositories/clusters/request-cluster.js';
 export * from './repositories/index.js';
 export {
   commitLogicalClusterStatus,
@@ -17,5 +24,12 @@ export {
   RECONCILE_LOGICAL_CLUSTER_TASK,
   requestLogicalClusterDeletion,
 } from './repositories/logical-clusters.js';
-export { DEMO, seedDemo } from './seed/demo.js';
+export { listRegions, type RegionRow } from './repositories/regions/list-regions.js';
+export { createTemplate } from './repositories/templates/create-template.js';
+export { deleteTemplate } from './repositories/templates/delete-template.js';
+export { getTemplate } from './repositories/templates/get-template.js';
+export { listTemplates } from './repositories/templates/list-templates.js';
+export type { TemplateInput, TemplateRow } from './repositories/templates/template-row.js';
+export { type TemplatePatch, updateTemplate } from './repositories/templates/update-template.js';
+export { DEMO, DEMO_REGIONS, seedDemo, seedPlatformCatalog } from './seed/demo.js';
 export { makeOrg, makeUser } from './seed/factories.js';

@@ -1,4 +1,5 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { StatusCause } from '../http/status.js';
 import type { KubeObject, ObjectMeta, ResourceType } from '../registry/types.js';
 
@@ -37,7 +38,8 @@ function qualifiedNameProblem(key: string): string | undefined {
   const parts = key.split('/');
   if (parts.length > 2) return 'a qualified name must have at most one "/"';
   const [prefix, name] = parts.length === 2 ? [parts[0]!, parts[1]!] : [undefined, parts[0]!];
-  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) return 'prefix part must be a DNS-1123 subdomain';
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)))
+    return 'prefix part must be a DNS-1123 subdomain';
   if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name)) {
     return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or '123-abc')";
   }
@@ -99,9 +101,14 @@ export function generateNameSuffix(): string {
 }
 
 /** Everything but metadata and status: what `generation` tracks. */
-export function specOf(obj: KubeObject): string {
+function specOf(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
-  return JSON.stringify(rest);
+  return rest;
+}
+
+/** Deep comparison (key order differs between clients' serializers). */
+export function specChanged(a: KubeObject, b: KubeObject): boolean {
+  return !isDeepStrictEqual(specOf(a), specOf(b));
 }
 
 /** A deterministic fake ClusterIP from 10.96.0.0/12, so Services print like Kubernetes'. */

@@ -9,7 +9,7 @@ import type { ClusterResources } from '../registry/registry.js';
 import { apiVersionOf, type KubeObject, type ObjectMeta, type ResourceType, storageResource } from '../registry/types.js';
 import type { ClusterDirectory, LogicalCluster } from '../storage/clusters.js';
 import { type ListResult, type ObjectKey, RevisionTooOldError, type Store, type StoredRow, storageKey } from '../storage/store.js';
-import { applyCreateDefaults, generateNameSuffix, isObjectRecord, nowTimestamp, specOf, validateMeta } from './objects.js';
+import { applyCreateDefaults, generateNameSuffix, isObjectRecord, nowTimestamp, specChanged, validateMeta } from './objects.js';
 import { applyPatch, type PatchType } from './patch.js';
 import { type FieldRequirement, type LabelRequirement, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 
@@ -37,7 +37,8 @@ export interface Reply {
 /** Decodes a stored row into the object clients see. */
 export function decodeRow(row: StoredRow, type?: ResourceType): KubeObject {
   const obj = JSON.parse(row.value) as KubeObject;
-  const meta = (obj.metadata ??= {});
+  obj.metadata ??= {};
+  const meta = obj.metadata;
   meta.resourceVersion = String(row.rv);
   meta.annotations = { ...meta.annotations, [CLUSTER_ANNOTATION]: row.cluster };
   if (type) {
@@ -206,7 +207,15 @@ export class RestHandler {
     const meta = obj.metadata!;
     const generated = !meta.name && typeof meta.generateName === 'string' && meta.generateName.length > 0;
     if (generated) meta.name = `${meta.generateName}${generateNameSuffix()}`;
-    for (const field of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink'] as const) {
+    for (const field of [
+      'uid',
+      'resourceVersion',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'managedFields',
+      'selfLink',
+    ] as const) {
       delete meta[field];
     }
     if (meta.annotations && typeof meta.annotations === 'object') delete meta.annotations[CLUSTER_ANNOTATION];
@@ -233,13 +242,17 @@ export class RestHandler {
 
   /** PUT: full replacement with optimistic concurrency. */
   async update(r: ResourceRequest, body: unknown): Promise<Reply> {
+    if (r.subresource === 'scale') {
+      if (!isObjectRecord(body) || (body.kind !== undefined && body.kind !== 'Scale'))
+        throw errors.badRequest('the body of a scale update must be an autoscaling/v1 Scale');
+      return this.updateScale(r, body as KubeObject);
+    }
     const incoming = this.checkTypeMeta(r, body);
     if (incoming.metadata!.name !== undefined && incoming.metadata!.name !== r.name) {
       throw errors.badRequest(`the name of the object (${incoming.metadata!.name}) does not match the name on the URL (${r.name})`);
     }
     incoming.metadata!.name = r.name;
     const requestedRv = incoming.metadata!.resourceVersion;
-    if (r.subresource === 'scale') return this.updateScale(r, incoming);
     return this.readModifyWrite(r, requestedRv, () => structuredClone(incoming));
   }
 
@@ -331,7 +344,8 @@ export class RestHandler {
         else next.status = current.status;
       }
     }
-    const meta = (next.metadata ??= {});
+    next.metadata ??= {};
+    const meta = next.metadata;
     const old = current.metadata!;
     meta.name = old.name;
     if (r.type.namespaced) meta.namespace = old.namespace;
@@ -346,7 +360,7 @@ export class RestHandler {
     }
     if (meta.annotations && typeof meta.annotations === 'object') delete meta.annotations[CLUSTER_ANNOTATION];
     const generation = typeof old.generation === 'number' ? old.generation : 1;
-    meta.generation = specOf(next) !== specOf(current) ? generation + 1 : generation;
+    meta.generation = specChanged(next, current) ? generation + 1 : generation;
     if (r.type.group === '' && r.type.plural === 'services') {
       const spec = next.spec as Record<string, unknown> | undefined;
       const oldSpec = current.spec as Record<string, unknown> | undefined;
@@ -375,7 +389,11 @@ export class RestHandler {
         throw errors.conflict(r.type, r.name!, `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${current.metadata?.uid}`);
       }
       if (preconditions.resourceVersion && preconditions.resourceVersion !== String(row.rv)) {
-        throw errors.conflict(r.type, r.name!, `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${row.rv}`);
+        throw errors.conflict(
+          r.type,
+          r.name!,
+          `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${row.rv}`,
+        );
       }
       await this.admit(r, 'DELETE', null, current, r.name!);
       const isNamespace = r.type.group === '' && r.type.plural === 'namespaces';
@@ -401,7 +419,8 @@ export class RestHandler {
         else if (propagation !== 'Orphan') await this.deleteDependents(r.cluster!, current, propagation === 'Foreground');
         return { status: 202, body: next };
       }
-      if (isDryRun(r.query)) return { status: 200, body: successStatus({ name: r.name!, group: r.type.group, kind: r.type.plural, uid: current.metadata?.uid }) };
+      if (isDryRun(r.query))
+        return { status: 200, body: successStatus({ name: r.name!, group: r.type.group, kind: r.type.plural, uid: current.metadata?.uid }) };
       if (propagation === 'Foreground') await this.deleteDependents(r.cluster!, current, true);
       const result = await this.store.put(key, row.rv, encode(current), true);
       if (!result.ok) {
@@ -410,7 +429,8 @@ export class RestHandler {
         throw errors.conflict(r.type, r.name!, 'the object has been modified; please retry');
       }
       if (propagation === 'Orphan') await this.orphanDependents(r.cluster!, current);
-      else if (propagation === 'Background') void this.deleteDependents(r.cluster!, current, false).catch((err) => this.logger.warn({ err }, 'garbage collection failed'));
+      else if (propagation === 'Background')
+        void this.deleteDependents(r.cluster!, current, false).catch((err) => this.logger.warn({ err }, 'garbage collection failed'));
       this.afterRemoval(r, current);
       return { status: 200, body: successStatus({ name: r.name!, group: r.type.group, kind: r.type.plural, uid: current.metadata?.uid }) };
     }
@@ -645,7 +665,9 @@ export class RestHandler {
     } else if (spec.nonResourceAttributes) {
       allowed = true;
     } else {
-      throw errors.invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', [{ field: 'spec', message: 'exactly one of resourceAttributes or nonResourceAttributes is required' }]);
+      throw errors.invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', [
+        { field: 'spec', message: 'exactly one of resourceAttributes or nonResourceAttributes is required' },
+      ]);
     }
     return {
       status: 201,
@@ -706,7 +728,9 @@ function labelSelectorString(selector: Record<string, unknown>): string {
 function fromScale(t: ResourceType, current: KubeObject, scale: KubeObject): KubeObject {
   const replicas = (scale.spec as { replicas?: unknown } | undefined)?.replicas;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-    throw errors.invalid('Scale', 'autoscaling', current.metadata?.name ?? '', [{ field: 'spec.replicas', message: 'Invalid value: must be a non-negative integer' }]);
+    throw errors.invalid('Scale', 'autoscaling', current.metadata?.name ?? '', [
+      { field: 'spec.replicas', message: 'Invalid value: must be a non-negative integer' },
+    ]);
   }
   const next = structuredClone(current);
   const path = t.scale!.specReplicasPath.replace(/^\./, '').split('.');

@@ -65,8 +65,7 @@ function ruleAllows(rule: PolicyRule, a: ResourceAttributes): boolean {
   if (!rule.apiGroups || (!rule.apiGroups.includes('*') && !rule.apiGroups.includes(a.group))) return false;
   const resources = rule.resources ?? [];
   const full = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-  const resourceOk =
-    resources.includes('*') || resources.includes(full) || (a.subresource ? resources.includes(`*/${a.subresource}`) : false);
+  const resourceOk = resources.includes('*') || resources.includes(full) || (a.subresource ? resources.includes(`*/${a.subresource}`) : false);
   if (!resourceOk) return false;
   if (rule.resourceNames && rule.resourceNames.length > 0) return a.name !== undefined && rule.resourceNames.includes(a.name);
   return true;
@@ -145,9 +144,7 @@ export class RbacAuthorizer {
       if (b.namespace !== null && b.namespace !== a.namespace) continue;
       if (!b.subjects.some((s) => subjectMatches(s, user))) continue;
       const rules =
-        b.roleKind === 'Role'
-          ? policy.roles.get(`${b.namespace}/${b.roleName}`)
-          : (policy.clusterRoles.get(b.roleName) ?? BOOTSTRAP_CLUSTER_ROLES[b.roleName]);
+        b.roleKind === 'Role' ? policy.roles.get(`${b.namespace}/${b.roleName}`) : (policy.clusterRoles.get(b.roleName) ?? BOOTSTRAP_CLUSTER_ROLES[b.roleName]);
       if (rules?.some((r) => ruleAllows(r, a))) return true;
     }
     return false;

@@ -3,7 +3,7 @@ import { errors } from './status.js';
 /**
  * Decoding of Kubernetes protobuf request bodies for the few kinds kubectl
  * sends through typed clients (`kubectl auth can-i`, `kubectl create
- * namespace|configmap|secret|serviceaccount`). Everything else arrives as
+ * namespace|configmap|secret|serviceaccount|role|rolebinding|…`). Everything else arrives as
  * JSON. Responses are always JSON (clients accept it). The envelope is
  * `k8s\0` + runtime.Unknown{typeMeta=1{apiVersion=1,kind=2}, raw=2}.
  */
@@ -14,7 +14,14 @@ interface Schema {
 }
 
 const time: FieldKind = 'time';
-const ownerReference: Schema = { 1: ['kind', 'string'], 3: ['name', 'string'], 4: ['uid', 'string'], 5: ['apiVersion', 'string'], 6: ['controller', 'bool'], 7: ['blockOwnerDeletion', 'bool'] };
+const ownerReference: Schema = {
+  1: ['kind', 'string'],
+  3: ['name', 'string'],
+  4: ['uid', 'string'],
+  5: ['apiVersion', 'string'],
+  6: ['controller', 'bool'],
+  7: ['blockOwnerDeletion', 'bool'],
+};
 const objectMeta: Schema = {
   1: ['name', 'string'],
   2: ['generateName', 'string'],
@@ -33,7 +40,23 @@ const objectMeta: Schema = {
 const localObjectReference: Schema = { 1: ['name', 'string'] };
 const objectReference: Schema = { 1: ['kind', 'string'], 2: ['namespace', 'string'], 3: ['name', 'string'], 4: ['uid', 'string'], 5: ['apiVersion', 'string'] };
 
+const subject: Schema = { 1: ['kind', 'string'], 2: ['apiGroup', 'string'], 3: ['name', 'string'], 4: ['namespace', 'string'] };
+const roleRef: Schema = { 1: ['apiGroup', 'string'], 2: ['kind', 'string'], 3: ['name', 'string'] };
+const policyRule: Schema = {
+  1: ['verbs', 'string', true],
+  2: ['apiGroups', 'string', true],
+  3: ['resources', 'string', true],
+  4: ['resourceNames', 'string', true],
+  5: ['nonResourceURLs', 'string', true],
+};
+const binding: Schema = { 1: ['metadata', objectMeta], 2: ['subjects', subject, true], 3: ['roleRef', roleRef] };
+const role: Schema = { 1: ['metadata', objectMeta], 2: ['rules', policyRule, true] };
+
 const SCHEMAS: Record<string, Schema> = {
+  'rbac.authorization.k8s.io/v1/RoleBinding': binding,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': binding,
+  'rbac.authorization.k8s.io/v1/Role': role,
+  'rbac.authorization.k8s.io/v1/ClusterRole': role,
   'v1/ConfigMap': { 1: ['metadata', objectMeta], 2: ['data', 'map'], 3: ['binaryData', 'mapBytes'], 4: ['immutable', 'bool'] },
   'v1/Secret': { 1: ['metadata', objectMeta], 2: ['data', 'mapBytes'], 3: ['type', 'string'], 4: ['stringData', 'map'], 5: ['immutable', 'bool'] },
   'v1/Namespace': { 1: ['metadata', objectMeta], 2: ['spec', { 1: ['finalizers', 'string', true] }] },
@@ -50,7 +73,15 @@ const SCHEMAS: Record<string, Schema> = {
       {
         1: [
           'resourceAttributes',
-          { 1: ['namespace', 'string'], 2: ['verb', 'string'], 3: ['group', 'string'], 4: ['version', 'string'], 5: ['resource', 'string'], 6: ['subresource', 'string'], 7: ['name', 'string'] },
+          {
+            1: ['namespace', 'string'],
+            2: ['verb', 'string'],
+            3: ['group', 'string'],
+            4: ['version', 'string'],
+            5: ['resource', 'string'],
+            6: ['subresource', 'string'],
+            7: ['name', 'string'],
+          },
         ],
         2: ['nonResourceAttributes', { 1: ['path', 'string'], 2: ['verb', 'string'] }],
       },
@@ -106,16 +137,15 @@ function decodeMessage(buf: Buffer, schema: Schema): Record<string, unknown> {
     if (kind === 'int') {
       const n = Number(r.varint());
       value = n === 0 ? undefined : n;
-    }
-    else if (kind === 'bool') value = r.varint() !== 0n;
+    } else if (kind === 'bool') value = r.varint() !== 0n;
     else {
       const bytes = r.bytes();
       if (kind === 'string') value = bytes.toString('utf8');
       else if (kind === 'bytes') value = bytes.toString('base64');
       else if (kind === 'map' || kind === 'mapBytes') {
         const entry = decodeMessage(bytes, { 1: ['key', 'string'], 2: ['value', kind === 'map' ? 'string' : 'bytes'] });
-        const map = (out[name] ??= {}) as Record<string, unknown>;
-        map[String(entry.key ?? '')] = entry.value ?? '';
+        out[name] ??= {};
+        (out[name] as Record<string, unknown>)[String(entry.key ?? '')] = entry.value ?? '';
         continue;
       } else if (kind === 'time') {
         const t = decodeMessage(bytes, { 1: ['seconds', 'int'] });
@@ -123,8 +153,10 @@ function decodeMessage(buf: Buffer, schema: Schema): Record<string, unknown> {
       } else value = decodeMessage(bytes, kind);
     }
     if (value === undefined || value === '') continue;
-    if (repeated) ((out[name] ??= []) as unknown[]).push(value);
-    else out[name] = value;
+    if (repeated) {
+      out[name] ??= [];
+      (out[name] as unknown[]).push(value);
+    } else out[name] = value;
   }
   return out;
 }

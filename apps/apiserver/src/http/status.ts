@@ -86,8 +86,7 @@ export const errors = {
   badRequest: (message: string) => new ApiError(400, 'BadRequest', message),
   unauthorized: () => new ApiError(401, 'Unauthorized', 'Unauthorized'),
   forbidden: (message: string) => new ApiError(403, 'Forbidden', message),
-  notFound: (r: ResourceRef, name: string) =>
-    new ApiError(404, 'NotFound', `${qualified(r)} "${name}" not found`, { name, group: r.group, kind: r.plural }),
+  notFound: (r: ResourceRef, name: string) => new ApiError(404, 'NotFound', `${qualified(r)} "${name}" not found`, { name, group: r.group, kind: r.plural }),
   notFoundPath: (message = 'the server could not find the requested resource') => new ApiError(404, 'NotFound', message, {}),
   alreadyExists: (r: ResourceRef, name: string) =>
     new ApiError(409, 'AlreadyExists', `${qualified(r)} "${name}" already exists`, { name, group: r.group, kind: r.plural }),
@@ -103,7 +102,12 @@ export const errors = {
   gone: (message: string) => new ApiError(410, 'Expired', message),
   methodNotAllowed: (message: string) => new ApiError(405, 'MethodNotAllowed', message),
   tooLarge: () => new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'),
-  unsupportedMediaType: (type: string) => new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got ${type})`),
+  unsupportedMediaType: (type: string) =>
+    new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got ${type})`,
+    ),
   notAcceptable: (message: string) => new ApiError(406, 'NotAcceptable', message),
 };
 

@@ -79,10 +79,14 @@ const columns: Record<string, TableColumn[]> = {
       return `${ready}/${total}`;
     }),
     col('Status', (o) => (o.metadata?.deletionTimestamp ? 'Terminating' : String(get(o, 'status.phase') ?? 'Pending'))),
-    col('Restarts', (o) => {
-      const statuses = get(o, 'status.containerStatuses');
-      return Array.isArray(statuses) ? statuses.reduce((a, s) => a + num(s.restartCount), 0) : 0;
-    }, 'integer'),
+    col(
+      'Restarts',
+      (o) => {
+        const statuses = get(o, 'status.containerStatuses');
+        return Array.isArray(statuses) ? statuses.reduce((a, s) => a + num(s.restartCount), 0) : 0;
+      },
+      'integer',
+    ),
     ageColumn,
   ],
   Deployment: [
@@ -221,7 +225,17 @@ const specs: Spec[] = [
     status: true,
     schema: 'IoK8sApiCoreV1Service',
   },
-  { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'], status: true, schema: 'IoK8sApiCoreV1Pod' },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Pod',
+    plural: 'pods',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+    status: true,
+    schema: 'IoK8sApiCoreV1Pod',
+  },
   { group: '', version: 'v1', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], schema: 'IoK8sApiCoreV1Event' },
   {
     group: '',
@@ -233,7 +247,16 @@ const specs: Spec[] = [
     status: true,
     schema: 'IoK8sApiCoreV1PersistentVolumeClaim',
   },
-  { group: '', version: 'v1', kind: 'ResourceQuota', plural: 'resourcequotas', namespaced: true, shortNames: ['quota'], status: true, schema: 'IoK8sApiCoreV1ResourceQuota' },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'ResourceQuota',
+    plural: 'resourcequotas',
+    namespaced: true,
+    shortNames: ['quota'],
+    status: true,
+    schema: 'IoK8sApiCoreV1ResourceQuota',
+  },
   { group: '', version: 'v1', kind: 'LimitRange', plural: 'limitranges', namespaced: true, shortNames: ['limits'], schema: 'IoK8sApiCoreV1LimitRange' },
   {
     group: 'apps',

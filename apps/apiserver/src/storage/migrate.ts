@@ -63,6 +63,12 @@ create table if not exists apiserver.events (
 );
 create index if not exists events_key on apiserver.events (cluster, resource, namespace, name, rv desc);
 
+-- Objects per logical cluster, kept by apiserver.put: the per-cluster cap reads one row, not a count(*).
+create table if not exists apiserver.cluster_object_counts (
+  cluster text primary key,
+  objects bigint not null
+);
+
 create table if not exists apiserver.tokens (
   token_hash text primary key,
   username text not null,
@@ -108,10 +114,13 @@ begin
     delete from apiserver.objects
       where cluster = p_cluster and resource = p_resource and namespace = p_namespace and name = p_name;
     etype := 'DELETED';
+    update apiserver.cluster_object_counts set objects = objects - 1 where cluster = p_cluster;
   elsif cur is null then
     insert into apiserver.objects (cluster, resource, namespace, name, rv, value)
       values (p_cluster, p_resource, p_namespace, p_name, nrv, p_value);
     etype := 'ADDED';
+    insert into apiserver.cluster_object_counts (cluster, objects) values (p_cluster, 1)
+      on conflict (cluster) do update set objects = apiserver.cluster_object_counts.objects + 1;
   else
     update apiserver.objects set rv = nrv, value = p_value
       where cluster = p_cluster and resource = p_resource and namespace = p_namespace and name = p_name;

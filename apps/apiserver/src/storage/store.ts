@@ -191,6 +191,14 @@ export class Store {
 
   /** Counts stored objects, for quota and per-cluster caps. */
   async count(cluster: string, resource?: string, namespace?: string): Promise<number> {
+    if (resource === undefined && namespace === undefined) {
+      const { rows } = await this.pool.query<{ n: string }>({
+        name: 'apiserver_cluster_count',
+        text: 'select objects as n from apiserver.cluster_object_counts where cluster = $1',
+        values: [cluster],
+      });
+      return Number(rows[0]?.n ?? 0);
+    }
     const values: unknown[] = [cluster];
     let where = 'cluster = $1';
     if (resource !== undefined) {

@@ -169,6 +169,9 @@ export class WatchHub {
       register();
       return subscription;
     }
+    // Resuming: the ring may still hold compacted revisions, but the contract is the log's window.
+    const compacted = await this.store.compactedRv();
+    if (fromRv < compacted) throw new RevisionTooOldError(fromRv, compacted);
     if (fromRv >= this.ringFromRv) {
       // Synchronous replay then registration: nothing can slip in between.
       for (const row of this.ring) {
@@ -181,8 +184,6 @@ export class WatchHub {
       return subscription;
     }
 
-    const compacted = await this.store.compactedRv();
-    if (fromRv < compacted) throw new RevisionTooOldError(fromRv, compacted);
     sub.pending = [];
     const upTo = this.lastRv;
     sub.afterRv = upTo;

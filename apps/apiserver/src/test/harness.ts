@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
+import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../server.js';
 
@@ -47,7 +47,9 @@ export async function startTestServer(options: Partial<ApiServerOptions> = {}): 
     kubeConfig(clusterPath, token = ADMIN_TOKEN) {
       const kc = new KubeConfig();
       kc.loadFromOptions({
-        clusters: [{ name: 'c', server: `${server.httpsUrl}/clusters/${clusterPath}`, caData: Buffer.from(server.caPem ?? '').toString('base64'), skipTLSVerify: false }],
+        clusters: [
+          { name: 'c', server: `${server.httpsUrl}/clusters/${clusterPath}`, caData: Buffer.from(server.caPem ?? '').toString('base64'), skipTLSVerify: false },
+        ],
         users: [{ name: 'u', token }],
         contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
         currentContext: 'ctx',

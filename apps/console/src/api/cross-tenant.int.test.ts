@@ -47,6 +47,12 @@ beforeAll(async () => {
   process.env.DATABASE_URL = tdb.url;
   process.env.NEXTAUTH_SECRET = SECRET;
   client = createPrismaClient(tdb.url, 4);
+  // The API server's token table (its own schema, normally migrated by that process), so that a
+  // kubeconfig route that wrongly succeeded would show up as a written row, not a crash.
+  await client.$executeRawUnsafe('create schema if not exists apiserver');
+  await client.$executeRawUnsafe(
+    "create table if not exists apiserver.tokens (token_hash text primary key, username text not null, groups text[] not null default '{}', clusters text[], wildcard boolean not null default false, created_at timestamptz not null default now(), revoked_at timestamptz)",
+  );
   const { sessionUserFromCookieHeader } = await import('../server/session.js');
   deps = {
     db: client,
@@ -86,7 +92,12 @@ beforeAll(async () => {
     });
     const { apiToken, token } = await createApiToken(client, { orgId: f.org.id, actor: { userId: f.users.owner!.id }, name: 'owner token' });
     tokens[`${key}:owner`] = token;
-    ids[key] = { teamId: team.id, memberId: f.memberships.owner!.id, invitationId: invitation.id, tokenId: apiToken.id };
+    const template = await client.clusterTemplate.create({ data: { orgId: f.org.id, slug: `tpl-${key.toLowerCase()}`, name: 'Org template' } });
+    // Ready, so that a missing check on the kubeconfig route would mint a token rather than stop at the phase.
+    const cluster = await client.logicalCluster.create({
+      data: { orgId: f.org.id, teamId: team.id, name: 'dev', kcpPath: `root:${f.org.slug}:core:dev`, templateId: template.id, regions: [], phase: 'Ready' },
+    });
+    ids[key] = { teamId: team.id, memberId: f.memberships.owner!.id, invitationId: invitation.id, tokenId: apiToken.id, templateId: template.id, clusterId: cluster.id };
   }
   // The leaver had a session and a token in B, then was removed.
   tokens['B:leaver'] = (await createApiToken(client, { orgId: B.org.id, actor: { userId: B.users.leaver!.id }, name: 'leaver token' })).token;
@@ -130,15 +141,19 @@ async function call(route: AnyRoute, target: string, auth: { cookie?: string; be
 }
 
 async function snapshot() {
-  const [audit, members, teams, invitations, tokensLive, orgs] = await Promise.all([
+  const [audit, members, teams, invitations, tokensLive, orgs, clusters, templates, budgets, clusterTokens] = await Promise.all([
     client.auditEvent.count(),
     client.membership.findMany({ orderBy: { id: 'asc' }, select: { id: true, role: true } }),
     client.team.findMany({ orderBy: { id: 'asc' }, select: { id: true, name: true, parentId: true } }),
     client.invitation.findMany({ orderBy: { id: 'asc' }, select: { id: true, revokedAt: true } }),
     client.apiToken.count({ where: { revokedAt: null } }),
     client.organization.count(),
+    client.logicalCluster.findMany({ orderBy: { id: 'asc' }, select: { id: true, phase: true } }),
+    client.clusterTemplate.findMany({ orderBy: { id: 'asc' }, select: { id: true, name: true, updatedAt: true } }),
+    client.budget.count(),
+    client.$queryRawUnsafe<Array<{ n: number }>>('select count(*)::int as n from apiserver.tokens'),
   ]);
-  return { audit, members, teams, invitations, tokensLive, orgs };
+  return { audit, members, teams, invitations, tokensLive, orgs, clusters, templates, budgets, clusterTokens };
 }
 
 describe('cross-tenant access to every /api/v1 org route', () => {
@@ -151,6 +166,10 @@ describe('cross-tenant access to every /api/v1 org route', () => {
     const members = orgRoutes.find((r) => r.method === 'GET' && r.path === '/orgs/{org}/members')!;
     expect((await call(members, url(members, 'org-a', idsOf('A')), { cookie: cookies['A:owner'] })).status).toBe(200);
     expect((await call(members, url(members, 'org-a', idsOf('A')), { bearer: tokens['A:owner'] })).status).toBe(200);
+    const kubeconfig = orgRoutes.find((r) => r.path === '/orgs/{org}/clusters/{clusterId}/kubeconfig')!;
+    const minted = await call(kubeconfig, url(kubeconfig, 'org-a', idsOf('A')), { cookie: cookies['A:owner'] });
+    expect(minted.status).toBe(201);
+    expect(JSON.parse(minted.body).contextName).toBe('org-a/core/dev');
   });
 
   it('yields zero successes and writes nothing', async () => {

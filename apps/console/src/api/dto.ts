@@ -1,5 +1,5 @@
-import { ROLES } from '@atrium/core';
-import type { ApiToken, AuditEventRow, InvitationRow, MemberRow, TeamRow, UserOrganization } from '@atrium/db';
+import { formatMonthlyMicros, ROLES } from '@atrium/core';
+import type { ApiToken, AuditEventRow, ClusterRow, InvitationRow, MemberRow, TeamRow, TemplateRow, UserOrganization } from '@atrium/db';
 import { z } from 'zod';
 
 /** Shapes shared by several routes. Dates travel as ISO-8601 strings. */
@@ -109,3 +109,98 @@ export function toAuditEventDto(e: AuditEventRow): z.input<typeof ZAuditEvent> {
 }
 
 export const ZOk = z.object({ ok: z.literal(true) });
+
+/** Money on the wire: integer micro-dollars as a decimal string (JSON numbers lose precision above 2^53). */
+export const ZMicros = z.string().regex(/^\d+$/).meta({ description: 'integer micro-dollars (1000000 = $1.00)', example: '20000000' });
+/** Money in a request: micro-dollars as a digit string or a safe integer. */
+export const ZMicrosInput = z
+  .union([
+    z.string().regex(/^\d{1,18}$/, 'Use whole micro-dollars (1000000 = $1.00).'),
+    z.number().int('Use whole micro-dollars (1000000 = $1.00).').min(0).max(Number.MAX_SAFE_INTEGER),
+  ])
+  .transform((v) => BigInt(v))
+  .meta({ description: 'integer micro-dollars (1000000 = $1.00)' });
+
+export const ZPodSecurity = z.enum(['privileged', 'baseline', 'restricted']);
+
+export const ZTemplate = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  description: z.string(),
+  scope: z.enum(['platform', 'org']).meta({ description: 'platform templates are read-only to orgs' }),
+  apiSets: z.array(z.string()),
+  allowedRegions: z.array(z.string()).meta({ description: 'empty = every region' }),
+  defaultBudgetMicros: ZMicros.nullable(),
+  defaultBudget: z.string().nullable().meta({ description: 'display form, e.g. "$20.00/mo"' }),
+  maxBudgetMicros: ZMicros.nullable(),
+  maxBudget: z.string().nullable(),
+  podSecurity: ZPodSecurity,
+  maxClustersPerTeam: z.number().int().nullable(),
+  teams: z
+    .array(z.object({ id: z.string(), slug: z.string(), name: z.string() }))
+    .nullable()
+    .meta({ description: 'teams that may use it; null = every team' }),
+  createdAt: iso,
+  updatedAt: iso,
+});
+export function toTemplateDto(t: TemplateRow): z.input<typeof ZTemplate> {
+  return {
+    id: t.id,
+    slug: t.slug,
+    name: t.name,
+    description: t.description,
+    scope: t.orgId === null ? 'platform' : 'org',
+    apiSets: t.apiSets,
+    allowedRegions: t.allowedRegions,
+    defaultBudgetMicros: t.defaultBudgetMicros?.toString() ?? null,
+    defaultBudget: t.defaultBudgetMicros === null ? null : formatMonthlyMicros(t.defaultBudgetMicros),
+    maxBudgetMicros: t.maxBudgetMicros?.toString() ?? null,
+    maxBudget: t.maxBudgetMicros === null ? null : formatMonthlyMicros(t.maxBudgetMicros),
+    podSecurity: t.podSecurity,
+    maxClustersPerTeam: t.maxClustersPerTeam,
+    teams: t.teams,
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+  };
+}
+
+export const ZClusterPhase = z.enum(['Requested', 'Provisioning', 'Ready', 'Deleting', 'Deleted', 'Failed']);
+export const ZCluster = z.object({
+  id: z.string(),
+  name: z.string(),
+  kcpPath: z.string(),
+  phase: ZClusterPhase,
+  message: z.string().nullable(),
+  url: z.string().nullable(),
+  regions: z.array(z.string()),
+  labels: z.record(z.string(), z.string()),
+  team: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+  template: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+  requestedBy: z.string().nullable().meta({ description: 'email of the member who asked for it' }),
+  budgetMicros: ZMicros.nullable(),
+  budget: z.string().nullable(),
+  createdAt: iso,
+  readyAt: iso.nullable(),
+  deletedAt: iso.nullable(),
+});
+export function toClusterDto(c: ClusterRow): z.input<typeof ZCluster> {
+  return {
+    id: c.id,
+    name: c.name,
+    kcpPath: c.kcpPath,
+    phase: c.phase,
+    message: c.message,
+    url: c.url,
+    regions: c.regions,
+    labels: c.labels,
+    team: c.team,
+    template: c.template,
+    requestedBy: c.requestedByEmail,
+    budgetMicros: c.budgetMicros?.toString() ?? null,
+    budget: c.budgetMicros === null ? null : formatMonthlyMicros(c.budgetMicros),
+    createdAt: c.createdAt.toISOString(),
+    readyAt: c.readyAt?.toISOString() ?? null,
+    deletedAt: c.deletedAt?.toISOString() ?? null,
+  };
+}

@@ -8,6 +8,11 @@ import { resetPasswordRoute } from './routes/account/reset-password.js';
 import { signUp } from './routes/account/sign-up.js';
 import { verifyEmailRoute } from './routes/account/verify-email.js';
 import { listAudit } from './routes/audit/list-audit.js';
+import { deleteClusterRoute } from './routes/clusters/delete-cluster.js';
+import { downloadKubeconfigRoute } from './routes/clusters/download-kubeconfig.js';
+import { getClusterRoute } from './routes/clusters/get-cluster.js';
+import { listClustersRoute } from './routes/clusters/list-clusters.js';
+import { requestClusterRoute } from './routes/clusters/request-cluster.js';
 import { acceptInvitationRoute } from './routes/invitations/accept-invitation.js';
 import { createInvitationRoute } from './routes/invitations/create-invitation.js';
 import { listInvitationsRoute } from './routes/invitations/list-invitations.js';
@@ -20,12 +25,18 @@ import { updateMember } from './routes/members/update-member.js';
 import { createOrg } from './routes/orgs/create-org.js';
 import { getOrg } from './routes/orgs/get-org.js';
 import { listOrgs } from './routes/orgs/list-orgs.js';
+import { listRegionsRoute } from './routes/regions/list-regions.js';
 import { addTeamMember } from './routes/teams/add-team-member.js';
 import { createTeamRoute } from './routes/teams/create-team.js';
 import { deleteTeamRoute } from './routes/teams/delete-team.js';
 import { listTeamsRoute } from './routes/teams/list-teams.js';
 import { removeTeamMember } from './routes/teams/remove-team-member.js';
 import { updateTeamRoute } from './routes/teams/update-team.js';
+import { createTemplateRoute } from './routes/templates/create-template.js';
+import { deleteTemplateRoute } from './routes/templates/delete-template.js';
+import { getTemplateRoute } from './routes/templates/get-template.js';
+import { listTemplatesRoute } from './routes/templates/list-templates.js';
+import { updateTemplateRoute } from './routes/templates/update-template.js';
 import { createToken } from './routes/tokens/create-token.js';
 import { listTokens } from './routes/tokens/list-tokens.js';
 import { revokeToken } from './routes/tokens/revoke-token.js';
@@ -64,6 +75,17 @@ export const apiRoutes: AnyRoute[] = [
   createToken,
   revokeToken,
   listAudit,
+  listRegionsRoute,
+  listTemplatesRoute,
+  getTemplateRoute,
+  createTemplateRoute,
+  updateTemplateRoute,
+  deleteTemplateRoute,
+  listClustersRoute,
+  requestClusterRoute,
+  getClusterRoute,
+  deleteClusterRoute,
+  downloadKubeconfigRoute,
 ];
 
 export const openApiRoute: AnyRoute = defineRoute({

@@ -23,6 +23,10 @@ export const PERMISSIONS = [
   'cluster:read',
   'cluster:create',
   'cluster:delete',
+  'cluster:kubeconfig',
+  'cluster:manage-any-team',
+  'template:read',
+  'template:write',
   'policy:read',
   'policy:write',
   'cost:read',
@@ -52,9 +56,16 @@ export const PERMISSION_MATRIX: Readonly<Record<Permission, readonly Role[]>> = 
   'team:write': [O, A],
   'audit:read': [O, A],
   'token:manage-own': [O, A, D, B],
-  'cluster:read': [O, A, D],
+  // Billing sees clusters (to read what they cost) but never gets into one.
+  'cluster:read': [O, A, D, B],
+  // Developers create, delete and enter clusters only in teams they belong to (checked per team
+  // in the domain verbs); `cluster:manage-any-team` lifts that restriction.
   'cluster:create': [O, A, D],
   'cluster:delete': [O, A, D],
+  'cluster:kubeconfig': [O, A, D],
+  'cluster:manage-any-team': [O, A],
+  'template:read': [O, A, D, B],
+  'template:write': [O, A],
   'policy:read': [O, A, D],
   'policy:write': [O, A],
   'cost:read': [O, A, D, B],

@@ -26,10 +26,62 @@ export async function seedDemo(client: PrismaClient): Promise<typeof DEMO> {
     update: {},
     create: { orgId: org.id, userId: user.id, role: 'owner' },
   });
-  await client.team.upsert({
+  const platform = await client.team.upsert({
     where: { orgId_slug: { orgId: org.id, slug: 'platform' } },
     update: {},
     create: { orgId: org.id, slug: 'platform', name: 'Platform' },
   });
+  await seedPlatformCatalog(client);
+  // The org's own template, limited to team `platform` by org policy: shows a denial for any other team.
+  const production = await client.clusterTemplate.findFirst({ where: { orgId: org.id, slug: 'production' } });
+  if (!production) {
+    await client.clusterTemplate.create({
+      data: {
+        orgId: org.id,
+        slug: 'production',
+        name: 'Production',
+        description: 'Restricted security, EU only, for the platform team.',
+        apiSets: ['workloads', 'networking'],
+        allowedRegions: ['eu-west'],
+        defaultBudgetMicros: 100_000_000n,
+        maxBudgetMicros: 500_000_000n,
+        podSecurity: 'restricted',
+        maxClustersPerTeam: 3,
+        restrictedToTeams: true,
+        teams: { create: [{ teamId: platform.id }] },
+      },
+    });
+  }
   return DEMO;
+}
+
+export const DEMO_REGIONS = [
+  { slug: 'eu-west', displayName: 'EU West' },
+  { slug: 'us-east', displayName: 'US East' },
+] as const;
+
+/**
+ * Platform data every installation starts with: two regions and the `standard` template
+ * (visible to every org). Created when missing, never overwritten: an operator's edits stay.
+ */
+export async function seedPlatformCatalog(client: PrismaClient): Promise<void> {
+  for (const region of DEMO_REGIONS) {
+    await client.region.upsert({ where: { slug: region.slug }, update: {}, create: region });
+  }
+  // Platform templates have orgId null, which a compound unique cannot upsert on.
+  if (!(await client.clusterTemplate.findFirst({ where: { orgId: null, slug: 'standard' } }))) {
+    await client.clusterTemplate.create({
+      data: {
+        orgId: null,
+        slug: 'standard',
+        name: 'Standard',
+        description: 'A general-purpose cluster: workloads and networking APIs, baseline pod security.',
+        apiSets: ['workloads', 'networking'],
+        allowedRegions: ['eu-west', 'us-east'],
+        defaultBudgetMicros: 20_000_000n,
+        maxBudgetMicros: 200_000_000n,
+        podSecurity: 'baseline',
+      },
+    });
+  }
 }

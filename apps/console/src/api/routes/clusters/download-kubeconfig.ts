@@ -1,0 +1,31 @@
+import { apiserverUrl } from '@atrium/config';
+import { issueClusterCredentials } from '@atrium/db';
+import { buildKubeconfig, clusterUrl } from '@atrium/kube';
+import { defineRoute } from '../../define-route.js';
+import { ZKubeconfigParams, ZKubeconfigResponse } from './download-kubeconfig.types.js';
+
+export const downloadKubeconfigRoute = defineRoute({
+  method: 'POST',
+  path: '/orgs/{org}/clusters/{clusterId}/kubeconfig',
+  summary: 'Issue a personal token for a Ready cluster and return its kubeconfig (the token is shown once)',
+  tag: 'clusters',
+  auth: 'org',
+  permission: 'cluster:kubeconfig',
+  params: ZKubeconfigParams,
+  response: ZKubeconfigResponse,
+  status: 201,
+  async handler({ db, org, user, principal, membership, ip, params }) {
+    const creds = await issueClusterCredentials(db, {
+      orgId: org.id,
+      orgSlug: org.slug,
+      actor: { userId: user.id, tokenId: principal.tokenId, ip },
+      role: membership.role,
+      membershipId: membership.id,
+      email: user.email,
+      clusterId: params.clusterId,
+    });
+    const server = clusterUrl(apiserverUrl(), creds.kcpPath);
+    const kubeconfig = buildKubeconfig({ server, token: creds.token, contextName: creds.contextName, userName: creds.username });
+    return { kubeconfig, contextName: creds.contextName, server, username: creds.username, groups: creds.groups };
+  },
+});

@@ -1,0 +1,220 @@
+/**
+ * API server throughput and latency: create/get/list/update at concurrency
+ * 1/16/64 against a real server process on a fresh database, reported beside
+ * the raw single-row Postgres insert rate of the same run; then watch
+ * delivery latency (commit → client) with 100 and 1,000 open watches.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+interface Ctx {
+  createDatabase(): Promise<{ url: string; drop(): Promise<void> }>;
+  report(result: Record<string, unknown>): void;
+  baseline: { pgInsertsPerSecC1: number; pgInsertsPerSecC16: number };
+}
+
+const TOKEN = 'bench-admin-token-0123456789abcdef';
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess; home: string }> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-apiserver-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/apiserver/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, ATRIUM_KCP_TOKEN: TOKEN, ATRIUM_APISERVER_PORT: String(port), ATRIUM_HOME: home, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /apiserver ready at (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`apiserver exited with ${code}`)));
+  });
+  return { url, child, home };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+
+function call(base: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; text: string }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${base}${urlPath}`,
+      {
+        method,
+        agent,
+        headers: { authorization: `Bearer ${TOKEN}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function measure(concurrency: number, total: number, op: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= total) return;
+        const t0 = performance.now();
+        await op(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { opsPerSec: Math.round(total / seconds), p50Ms: +percentile(latencies, 50).toFixed(2), p99Ms: +percentile(latencies, 99).toFixed(2) };
+}
+
+export default async function run(ctx: Ctx): Promise<void> {
+  const database = await ctx.createDatabase();
+  const server = await startServer(database.url);
+  const base = `${server.url}/clusters/root/api/v1/namespaces/default/configmaps`;
+  try {
+    for (const concurrency of [1, 16, 64]) {
+      const total = concurrency === 1 ? 500 : 2000;
+      const prefix = `c${concurrency}`;
+      const baseline = concurrency === 1 ? ctx.baseline.pgInsertsPerSecC1 : ctx.baseline.pgInsertsPerSecC16;
+      const expect = async (p: Promise<{ status: number; text: string }>, status: number) => {
+        const r = await p;
+        if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text.slice(0, 200)}`);
+        return r;
+      };
+      const create = await measure(concurrency, total, async (i) => {
+        await expect(
+          call(server.url, 'POST', base.slice(server.url.length), {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: `${prefix}-${i}` },
+            data: { i: String(i) },
+          }),
+          201,
+        );
+      });
+      ctx.report({ name: 'apiserver.create', concurrency, ...create, ratioToPgInserts: +(create.opsPerSec / baseline).toFixed(3) });
+      const get = await measure(concurrency, total, async (i) => {
+        await expect(call(server.url, 'GET', `${base.slice(server.url.length)}/${prefix}-${i}`), 200);
+      });
+      ctx.report({ name: 'apiserver.get', concurrency, ...get, ratioToPgInserts: +(get.opsPerSec / baseline).toFixed(3) });
+      const list = await measure(concurrency, Math.min(total, 500), async () => {
+        await expect(call(server.url, 'GET', `${base.slice(server.url.length)}?limit=100`), 200);
+      });
+      ctx.report({ name: 'apiserver.list', concurrency, pageSize: 100, ...list, ratioToPgInserts: +(list.opsPerSec / baseline).toFixed(3) });
+      const update = await measure(concurrency, total, async (i) => {
+        await expect(
+          call(server.url, 'PUT', `${base.slice(server.url.length)}/${prefix}-${i}`, {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: `${prefix}-${i}` },
+            data: { i: String(i), updated: 'yes' },
+          }),
+          200,
+        );
+      });
+      ctx.report({ name: 'apiserver.update', concurrency, ...update, ratioToPgInserts: +(update.opsPerSec / baseline).toFixed(3) });
+    }
+    for (const watchers of [100, 1000]) ctx.report({ name: 'apiserver.watch', watchers, ...(await watchLatency(server.url, watchers)) });
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((r) => server.child.once('exit', r));
+    fs.rmSync(server.home, { recursive: true, force: true });
+    agent.destroy();
+    await database.drop();
+  }
+}
+
+/** Opens `watchers` watches on one namespace, writes 50 objects one by one, measures write → delivery to every watcher. */
+async function watchLatency(url: string, watchers: number) {
+  const ns = `watch-${watchers}`;
+  await call(url, 'POST', '/clusters/root/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const watchAgent = new http.Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
+  const rv = JSON.parse((await call(url, 'GET', `/clusters/root/api/v1/namespaces/${ns}/configmaps`)).text).metadata.resourceVersion as string;
+  const requests: http.ClientRequest[] = [];
+  await Promise.all(
+    Array.from(
+      { length: watchers },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const req = http.get(
+            `${url}/clusters/root/api/v1/namespaces/${ns}/configmaps?watch=true&resourceVersion=${rv}`,
+            { agent: watchAgent, headers: { authorization: `Bearer ${TOKEN}` } },
+            (res) => {
+              let buffer = '';
+              res.setEncoding('utf8');
+              res.on('data', (chunk: string) => {
+                buffer += chunk;
+                let nl = buffer.indexOf('\n');
+                while (nl >= 0) {
+                  const line = buffer.slice(0, nl);
+                  buffer = buffer.slice(nl + 1);
+                  const name = /"name":"(w-\d+)"/.exec(line)?.[1];
+                  const t0 = name ? sentAt.get(name) : undefined;
+                  if (t0 !== undefined) latencies.push(performance.now() - t0);
+                  nl = buffer.indexOf('\n');
+                }
+              });
+              resolve();
+            },
+          );
+          req.on('error', reject);
+          requests.push(req);
+        }),
+    ),
+  );
+  const writes = 50;
+  for (let i = 0; i < writes; i++) {
+    const name = `w-${i}`;
+    // Measured from the start of the write request: an upper bound on commit → delivery.
+    sentAt.set(name, performance.now());
+    await call(url, 'POST', `/clusters/root/api/v1/namespaces/${ns}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const deadline = Date.now() + 5000;
+  while (latencies.length < writes * watchers && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (const req of requests) req.destroy();
+  watchAgent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    delivered: latencies.length,
+    expected: writes * watchers,
+    p50Ms: +percentile(latencies, 50).toFixed(2),
+    p99Ms: +percentile(latencies, 99).toFixed(2),
+  };
+}
