@@ -34,7 +34,7 @@ export default async function provisioningBench(ctx: BenchContext): Promise<void
     apiserver.once('exit', (code) => reject(new Error(`apiserver exited ${code}`)));
   });
   const prisma = createPrismaClient(db.url, 16);
-  const kcp = new KcpClient({ server: `http://127.0.0.1:${port}`, token: TOKEN });
+  const kcp = new KcpClient({ server: `https://127.0.0.1:${port}`, token: TOKEN, caPem: fs.readFileSync(path.join(home, 'apiserver-ca.crt'), 'utf8') });
   const runner = await run({
     connectionString: db.url,
     concurrency: 16,

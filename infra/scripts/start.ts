@@ -108,7 +108,9 @@ async function main(): Promise<void> {
     const mailUrl = `http://127.0.0.1:${e.ATRIUM_MAIL_WEB_PORT}`;
     done(mailUrl);
 
-    const kcpUrl = e.ATRIUM_KCP_URL ?? `http://${e.ATRIUM_APISERVER_HOST}:${e.ATRIUM_APISERVER_PORT}`;
+    // Bearer tokens only travel over TLS (kubectl and client-node refuse plain HTTP),
+    // so everyone reaches the embedded server at its https address with its CA.
+    const kcpUrl = e.ATRIUM_KCP_URL ?? `https://${e.ATRIUM_APISERVER_HOST}:${e.ATRIUM_APISERVER_PORT}`;
     const kcpToken = e.ATRIUM_KCP_TOKEN ?? secrets.adminToken;
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
@@ -144,6 +146,7 @@ async function main(): Promise<void> {
       const apiserver = run('apiserver', ['--import', 'tsx', 'apps/apiserver/src/main.ts'], root, /apiserver ready at \S+/);
       await apiserver.ready;
       watchForCrash(apiserver);
+      childEnv.ATRIUM_KCP_CA_FILE = path.join(home, 'apiserver-ca.crt');
       done(kcpUrl);
     }
 
@@ -158,7 +161,14 @@ async function main(): Promise<void> {
     if (!consoleBuildIsCurrent(root)) {
       done = step('building console (first start or sources changed)');
       const fingerprint = consoleFingerprint(root);
-      const build = supervise({ name: 'console-build', command: process.execPath, args: [nextBin, 'build', '--webpack'], cwd: consoleDir, env: childEnv, logDir });
+      const build = supervise({
+        name: 'console-build',
+        command: process.execPath,
+        args: [nextBin, 'build', '--webpack'],
+        cwd: consoleDir,
+        env: childEnv,
+        logDir,
+      });
       cleanups.push(build.stop);
       const code = await new Promise<number | null>((resolve) => build.child.once('exit', resolve));
       if (code !== 0) throw new Error(`console build failed (exit ${code}). Last lines of ${display(build.logFile)}:\n${tail(build.logFile, 30)}`);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 /**
  * The worker process: a graphile-worker runner on the Atrium database whose
  * tasks are level-based reconcilers (see ../README.md).
@@ -14,7 +15,11 @@ async function main(): Promise<void> {
   if (!e.ATRIUM_KCP_TOKEN) throw new ConfigError('ATRIUM_KCP_TOKEN is not set: the worker needs the backend system token (npm start provides it).');
   const logger = createLogger('worker');
   const prisma = createPrismaClient(e.DATABASE_URL, 8);
-  const kcp = new KcpClient({ server: apiserverUrl(e), token: e.ATRIUM_KCP_TOKEN });
+  const kcp = new KcpClient({
+    server: apiserverUrl(e),
+    token: e.ATRIUM_KCP_TOKEN,
+    ...(e.ATRIUM_KCP_CA_FILE ? { caPem: fs.readFileSync(e.ATRIUM_KCP_CA_FILE, 'utf8') } : {}),
+  });
   const runner = await run({
     connectionString: e.DATABASE_URL,
     concurrency: 8,

@@ -25,6 +25,8 @@ export const atriumEnvSchema = z.object({
   /** Base URL of the kcp-compatible backend the worker and console talk to. */
   ATRIUM_KCP_URL: z.string().url().optional(),
   ATRIUM_KCP_TOKEN: z.string().min(16).optional(),
+  /** PEM file of the CA that signed the backend's serving certificate (the embedded server writes one under ATRIUM_HOME). */
+  ATRIUM_KCP_CA_FILE: z.string().min(1).optional(),
   ATRIUM_CONSOLE_PORT: port.default(3000),
   ATRIUM_CONSOLE_URL: z.string().url().optional(),
   ATRIUM_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -72,7 +74,7 @@ export function env(): AtriumEnv {
 
 /** Derived URLs, so no process invents its own default. */
 export function apiserverUrl(e: AtriumEnv = env()): string {
-  return e.ATRIUM_KCP_URL ?? `http://${e.ATRIUM_APISERVER_HOST}:${e.ATRIUM_APISERVER_PORT}`;
+  return e.ATRIUM_KCP_URL ?? `https://${e.ATRIUM_APISERVER_HOST}:${e.ATRIUM_APISERVER_PORT}`;
 }
 
 export function consoleUrl(e: AtriumEnv = env()): string {

@@ -12,7 +12,8 @@ export interface KcpConnection {
   /** Base URL of the server, without /clusters/… */
   server: string;
   token: string;
-  certificateAuthorityData?: string;
+  /** PEM of the CA that signed the server's certificate, when it is not a public one. */
+  caPem?: string;
 }
 
 export const TENANCY_API_VERSION = 'tenancy.kcp.io/v1alpha1';
@@ -84,7 +85,7 @@ export class KcpClient {
           server: clusterUrl(this.connection.server, path),
           token: this.connection.token,
           contextName: path.replaceAll(':', '-'),
-          ...(this.connection.certificateAuthorityData ? { certificateAuthorityData: this.connection.certificateAuthorityData } : {}),
+          ...(this.connection.caPem ? { certificateAuthorityData: Buffer.from(this.connection.caPem).toString('base64') } : {}),
         }),
       );
       client = KubernetesObjectApi.makeApiClient(kc);

@@ -62,8 +62,9 @@ beforeAll(async () => {
     { DATABASE_URL: db.url, ATRIUM_APISERVER_PORT: String(port), ATRIUM_KCP_TOKEN: TOKEN, ATRIUM_HOME: home },
     /apiserver ready at/,
   );
-  serverUrl = `http://127.0.0.1:${port}`;
-  kcp = new KcpClient({ server: serverUrl, token: TOKEN });
+  // Bearer tokens only travel over TLS: use the https address and the CA the server generated.
+  serverUrl = `https://127.0.0.1:${port}`;
+  kcp = new KcpClient({ server: serverUrl, token: TOKEN, caPem: fs.readFileSync(path.join(home, 'apiserver-ca.crt'), 'utf8') });
   const user = await prisma.user.create({ data: { email: 'dev@acme.test', emailVerified: new Date() } });
   const o = await prisma.organization.create({ data: { slug: 'acme', name: 'Acme' } });
   const team = await prisma.team.create({ data: { orgId: o.id, slug: 'payments', name: 'Payments' } });
@@ -118,7 +119,13 @@ describe('provisioning reconciler', () => {
 
   it('survives kill -9 of the worker at random points: nothing lost, duplicated or orphaned', async () => {
     const rounds = Number(process.env.ATRIUM_CRASH_ROUNDS ?? 50);
-    const workerEnv = { DATABASE_URL: db.url, ATRIUM_KCP_URL: serverUrl, ATRIUM_KCP_TOKEN: TOKEN, ATRIUM_HOME: home };
+    const workerEnv = {
+      DATABASE_URL: db.url,
+      ATRIUM_KCP_URL: serverUrl,
+      ATRIUM_KCP_TOKEN: TOKEN,
+      ATRIUM_HOME: home,
+      ATRIUM_KCP_CA_FILE: path.join(home, 'apiserver-ca.crt'),
+    };
     const ids: string[] = [];
     const toDelete = new Set<string>();
     for (let round = 0; round < rounds; round++) {
