@@ -49,7 +49,9 @@ function startStack(env: Record<string, string>): Started {
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exit };
+  const started = { child, output: () => output, exit };
+  running.add(started);
+  return started;
 }
 
 async function waitReady(s: Started): Promise<void> {
@@ -78,7 +80,15 @@ function alive(pid: number): boolean {
   }
 }
 
-afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+const running = new Set<Started>();
+afterAll(async () => {
+  // A failed or timed-out test must not leave a stack running.
+  for (const s of running) {
+    if (s.child.exitCode === null && s.child.pid) process.kill(-s.child.pid, 'SIGKILL');
+    await s.exit;
+  }
+  fs.rmSync(home, { recursive: true, force: true });
+});
 
 describe('npm start', () => {
   it('rejects a malformed variable with one line naming it, exit 2', async () => {
@@ -132,5 +142,5 @@ describe('npm start', () => {
     expect(await second.exit).toBe(0);
     expect(second.output()).toContain('stopped');
     expect(alive(secondPgPid)).toBe(false);
-  });
+  }, 600_000);
 });

@@ -19,6 +19,7 @@ const secrets = ['--set', 'secrets.kcpToken=0123456789abcdef-token', '--set', 's
 const LIBRARY_VARIABLES = new Set(['NEXTAUTH_URL', 'NEXTAUTH_SECRET']);
 const known = (name: string) => name in atriumEnvSchema.shape || LIBRARY_VARIABLES.has(name);
 
+// biome-ignore lint/suspicious/noExplicitAny: rendered manifests are arbitrary YAML, probed field by field.
 function render(...args: string[]): Array<Record<string, any>> {
   const out = execFileSync(kubeTools().helm, ['template', 'rel', chart, ...secrets, ...args], { encoding: 'utf8' });
   return YAML.parseAllDocuments(out)
@@ -58,6 +59,7 @@ describe('docker-compose.yml', () => {
   it('passes only variables the apps read, and builds every target the Dockerfile has', () => {
     const compose = YAML.parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
     const dockerfile = fs.readFileSync(path.join(root, 'infra/docker/Dockerfile'), 'utf8');
+    // biome-ignore lint/suspicious/noExplicitAny: compose services are arbitrary YAML.
     for (const [name, service] of Object.entries<Record<string, any>>(compose.services)) {
       if (service.build) {
         expect(dockerfile, `${name} target`).toContain(`AS ${service.build.target}`);

@@ -41,10 +41,12 @@ try {
   );
   if (result.status !== 0) {
     console.error(result.stderr);
-    process.exit(1);
+    process.exitCode = 1;
   }
   const sql = result.stdout.trim();
-  if (!sql || sql === '-- This is an empty migration.') {
+  if (result.status !== 0) {
+    // reported above; the finally block still stops the throwaway server
+  } else if (!sql || sql === '-- This is an empty migration.') {
     console.log('schema and migrations agree: nothing to write');
   } else {
     const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
