@@ -179,7 +179,13 @@ async function main(): Promise<void> {
     const url = consoleUrl(e);
     Object.assign(childEnv, { NEXTAUTH_URL: url, NEXTAUTH_SECRET: e.NEXTAUTH_SECRET ?? secrets.nextauthSecret, ATRIUM_CONSOLE_URL: url });
     const consoleProcess = run('console', [nextBin, 'start', '-p', String(e.ATRIUM_CONSOLE_PORT), '-H', '127.0.0.1'], consoleDir);
-    await waitForHttp(`${url}/api/health`, 60_000, () => consoleProcess.child.exitCode === null);
+    try {
+      await waitForHttp(`${url}/api/health`, 60_000, () => consoleProcess.child.exitCode === null);
+    } catch (err) {
+      throw new Error(
+        `console did not become healthy (${(err as Error).message}). Last lines of ${display(consoleProcess.logFile)}:\n${tail(consoleProcess.logFile, 30)}`,
+      );
+    }
     watchForCrash(consoleProcess);
     done(url);
 
