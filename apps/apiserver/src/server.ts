@@ -21,8 +21,10 @@ import { patchTypeOf } from './api/patch.js';
 import { type ResourceRequest, RestHandler } from './api/rest.js';
 import { toTable, wantsTable } from './api/table.js';
 import { serveWatch } from './api/watch.js';
+import { APIBindingController, apisAdmission } from './apis/controller.js';
 import { Authenticator, mayUseCluster, SYSTEM_MASTERS, type UserInfo } from './auth/authn.js';
 import { RbacAuthorizer } from './auth/rbac.js';
+import { CrdController, crdValidation } from './crd/controller.js';
 import { decodeKubernetesProtobuf } from './http/protobuf.js';
 import { ApiError, errors } from './http/status.js';
 import { ensureTlsMaterial } from './http/tls.js';
@@ -31,6 +33,9 @@ import { ClusterDirectory, type LogicalCluster } from './storage/clusters.js';
 import { migrateApiserverSchema } from './storage/migrate.js';
 import { Store } from './storage/store.js';
 import { WatchHub } from './storage/watch-hub.js';
+import { workspaceAdmission } from './tenancy/admission.js';
+import { type InitializerHook, WorkspaceController } from './tenancy/controller.js';
+import { WorkspaceTypeResolver } from './tenancy/workspace-types.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 const KUBE_VERSION = {
@@ -69,6 +74,14 @@ export interface ApiServerOptions {
   tls?: { dir?: string; hosts?: string[] };
   /** Extra admission plugins, run after the built-in ones (policy, cost). */
   admission?: { mutating?: MutatingAdmissionPlugin[]; validating?: ValidatingAdmissionPlugin[] };
+  /**
+   * Server-side Workspace initializers by name (`<type path>:<type name>`, as
+   * kcp names them): a WorkspaceType with `initializer: true` holds new
+   * Workspaces in Initializing until its hook (or an external client) removes it.
+   */
+  initializers?: Record<string, InitializerHook>;
+  /** The base URL clients use (Workspace `spec.URL`); default: the https URL when TLS is on, else the http URL. */
+  externalUrl?: string;
 }
 
 export interface ApiServer {
@@ -85,6 +98,9 @@ export interface ApiServer {
   pool: pg.Pool;
   hub: WatchHub;
   rest: RestHandler;
+  workspaces: WorkspaceController;
+  crds: CrdController;
+  bindings: APIBindingController;
   compact(toRv: number): Promise<number>;
 }
 
@@ -219,10 +235,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (event.resource.endsWith('.rbac.authorization.k8s.io')) rbac.invalidate(event.cluster);
   });
   await hub.start();
-  const admission = new AdmissionChain([limitRanger], [namespaceLifecycle, resourceQuota, objectCountCap(options.maxObjectsPerCluster ?? 50_000)]).with(
-    options.admission ?? {},
-  );
+  const workspaceTypes = new WorkspaceTypeResolver(store, clusters);
+  const admission = new AdmissionChain(
+    [limitRanger, workspaceAdmission({ clusters, types: workspaceTypes, rbac }), apisAdmission({ clusters, rbac })],
+    [namespaceLifecycle, crdValidation, resourceQuota, objectCountCap(options.maxObjectsPerCluster ?? 50_000)],
+  ).with(options.admission ?? {});
   const rest = new RestHandler(store, clusters, admission, rbac, logger);
+  const crds = new CrdController({ store, registry, hub, logger });
+  await crds.start();
+  const bindings = new APIBindingController({ store, clusters, registry, hub, logger });
+  await bindings.start();
   const watchOptions = { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000, maxTimeoutSeconds: 1800 };
 
   async function authorizeCluster(user: UserInfo, selector: string): Promise<LogicalCluster | null> {
@@ -338,7 +360,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       query,
       warnings: [],
     };
-    const respond = (status: number, body: unknown) => {
+    // The replica that took a CRD write serves the new types before it answers (others follow via watch events).
+    const isCrd = type.group === 'apiextensions.k8s.io' && type.plural === 'customresourcedefinitions';
+    const isBinding = type.group === 'apis.kcp.io' && type.plural === 'apibindings';
+    const respond = async (status: number, body: unknown) => {
+      if (isCrd && cluster && !['get', 'list', 'watch'].includes(verb)) await crds.sync(cluster.name);
+      if ((isCrd || isBinding) && cluster && !['get', 'list', 'watch'].includes(verb)) await bindings.sync(cluster.name);
       for (const w of request.warnings) res.appendHeader('Warning', `299 - "${w.replaceAll('"', "'")}"`);
       reply(status, body);
     };
@@ -444,6 +471,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const address = listener.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
+  const httpsUrl = material ? `https://${host}:${address.port}` : undefined;
+  const workspaces = new WorkspaceController({
+    store,
+    clusters,
+    hub,
+    types: workspaceTypes,
+    logger,
+    baseUrl: options.externalUrl ?? httpsUrl ?? url,
+    initializers: options.initializers ?? {},
+    bindings,
+  });
+  await workspaces.start();
 
   const compactionWindow = options.compactionWindow ?? 100_000;
   const compactionTimer =
@@ -460,16 +499,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   return {
     url,
-    ...(material ? { httpsUrl: `https://${host}:${address.port}`, caPem: material.caPem } : {}),
+    ...(material && httpsUrl ? { httpsUrl, caPem: material.caPem } : {}),
     store,
     clusters,
     registry,
     pool,
     hub,
     rest,
+    workspaces,
+    crds,
+    bindings,
     compact: (toRv) => store.compact(toRv),
     async close() {
       if (compactionTimer) clearInterval(compactionTimer);
+      await workspaces.stop();
+      await crds.stop();
+      await bindings.stop();
       await hub.stop();
       await new Promise<void>((resolve) => {
         listener.close(() => resolve());

@@ -113,7 +113,7 @@ export class RestHandler {
 
   private key(r: ResourceRequest, name: string, namespace = r.namespace ?? ''): ObjectKey {
     if (!r.cluster) throw errors.methodNotAllowed('writes and gets need a logical cluster, not a wildcard');
-    return storageKey(r.cluster.name, r.type.group, r.type.plural, r.type.namespaced ? namespace : '', name);
+    return { cluster: r.cluster.name, resource: storageResource(r.type), namespace: r.type.namespaced ? namespace : '', name };
   }
 
   private reader(cluster: LogicalCluster): AdmissionReader {
@@ -157,6 +157,7 @@ export class RestHandler {
 
   private async validate(r: ResourceRequest, obj: KubeObject): Promise<void> {
     const causes: StatusCause[] = validateMeta(r.type, obj.metadata ?? {});
+    r.type.normalize?.(obj);
     if (r.type.validate) {
       for (const issue of await r.type.validate(obj)) causes.push({ reason: 'FieldValueInvalid', field: issue.field, message: issue.message });
     }

@@ -1,3 +1,5 @@
+import { apisTypes } from '../apis/types.js';
+import { tenancyTypes } from '../tenancy/types.js';
 import type { KubeObject, ResourceType, TableColumn } from './types.js';
 
 /** kubectl's duration format (k8s.io/apimachinery/pkg/util/duration.HumanDuration), close enough for AGE columns. */
@@ -395,4 +397,6 @@ export const builtinTypes: ResourceType[] = [
     status: false,
     virtual: true,
   },
+  ...tenancyTypes,
+  ...apisTypes,
 ];

@@ -8,7 +8,7 @@ export class ClusterResources {
 
   constructor(readonly types: readonly ResourceType[]) {
     for (const t of types) {
-      this.byPath.set(`${t.group}/${t.version}/${t.plural}`, t);
+      if (!this.byPath.has(`${t.group}/${t.version}/${t.plural}`)) this.byPath.set(`${t.group}/${t.version}/${t.plural}`, t);
       // The first registered version of a group/kind is the preferred one.
       if (!this.byKind.has(`${apiVersionOf(t)}/${t.kind}`)) this.byKind.set(`${apiVersionOf(t)}/${t.kind}`, t);
     }
@@ -46,7 +46,8 @@ export class ClusterResources {
 export class ResourceRegistry {
   private readonly shared = new ClusterResources(builtinTypes);
   private readonly extra = new Map<string, ClusterResources>();
-  private readonly extraTypes = new Map<string, ResourceType[]>();
+  /** cluster → source (CRDs, API bindings) → types; the served set is their union. */
+  private readonly extraTypes = new Map<string, Map<string, ResourceType[]>>();
 
   forCluster(logicalCluster: string): ClusterResources {
     return this.extra.get(logicalCluster) ?? this.shared;
@@ -58,13 +59,18 @@ export class ResourceRegistry {
   }
 
   /** Replaces the run-time types of one logical cluster (idempotent; called by the CRD/binding controllers). */
-  setClusterTypes(logicalCluster: string, types: ResourceType[]): void {
-    if (types.length === 0) {
+  setClusterTypes(logicalCluster: string, types: ResourceType[], source = 'default'): void {
+    const sources = this.extraTypes.get(logicalCluster) ?? new Map<string, ResourceType[]>();
+    if (types.length === 0) sources.delete(source);
+    else sources.set(source, types);
+    if (sources.size === 0) {
       this.extra.delete(logicalCluster);
       this.extraTypes.delete(logicalCluster);
       return;
     }
-    this.extraTypes.set(logicalCluster, types);
-    this.extra.set(logicalCluster, new ClusterResources([...builtinTypes, ...types]));
+    this.extraTypes.set(logicalCluster, sources);
+    // Built-ins win over run-time types of the same group/version/plural (admission rejects such CRDs anyway).
+    const all = [...builtinTypes, ...[...sources.values()].flat()];
+    this.extra.set(logicalCluster, new ClusterResources(all));
   }
 }

@@ -60,13 +60,25 @@ export interface ResourceType {
   scale?: ScaleSubresource;
   /** Served but never stored (e.g. SelfSubjectAccessReview). */
   virtual?: boolean;
+  /**
+   * Structural normalization before validation (CRDs: pruning of unknown
+   * fields and schema defaults, as kube-apiserver does for structural schemas). Mutates.
+   */
+  normalize?(obj: KubeObject): void;
   /** Schema validation; returns `field: message` issues. Missing means "any object". */
   validate?(obj: KubeObject): Promise<{ field: string; message: string }[]>;
   columns?: TableColumn[];
+  /**
+   * Storage resource override: resources bound from an APIExport are stored
+   * apart per export identity (`<plural>.<group>@<identity>`), so two exports
+   * of the same group/resource never share objects.
+   */
+  storage?: string;
 }
 
 /** The storage key of a resource: versions of one group/resource share storage. */
-export function storageResource(t: Pick<ResourceType, 'group' | 'plural'>): string {
+export function storageResource(t: Pick<ResourceType, 'group' | 'plural'> & { storage?: string }): string {
+  if (t.storage) return t.storage;
   return t.group ? `${t.plural}.${t.group}` : t.plural;
 }
 

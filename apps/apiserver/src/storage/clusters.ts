@@ -1,6 +1,58 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { LOGICAL_CLUSTER_NAME, LOGICAL_CLUSTERS, PATH_ANNOTATION, type Phase, TYPE_ANNOTATION } from '../tenancy/types.js';
 import { type Store, storageKey } from './store.js';
+
+export interface CreateClusterOptions {
+  /** User who gets the `workspace-admin` binding. */
+  owner?: string;
+  /** Initial phase of the LogicalCluster object (default Ready: a cluster made directly, not through a Workspace). */
+  phase?: Phase;
+  /** Initializers the LogicalCluster waits for (kcp: from the WorkspaceType and the types it extends). */
+  initializers?: string[];
+  /** `<path>:<name>` of the WorkspaceType. */
+  type?: string;
+  /** The Workspace this cluster belongs to (LogicalCluster spec.owner, as in kcp). */
+  workspace?: { cluster: string; name: string; uid: string };
+  /** Base URL for status.URL. */
+  baseUrl?: string;
+}
+
+/** The LogicalCluster object every logical cluster has (kcp: exactly one, named `cluster`). */
+export function logicalClusterObject(cluster: { name: string; path: string }, options: CreateClusterOptions, now: string): Record<string, unknown> {
+  const phase = options.phase ?? 'Ready';
+  const initializers = options.initializers ?? [];
+  return {
+    apiVersion: 'core.kcp.io/v1alpha1',
+    kind: 'LogicalCluster',
+    metadata: {
+      name: LOGICAL_CLUSTER_NAME,
+      uid: randomUUID(),
+      creationTimestamp: now,
+      annotations: { [PATH_ANNOTATION]: cluster.path, ...(options.type ? { [TYPE_ANNOTATION]: options.type } : {}) },
+    },
+    spec: {
+      ...(options.workspace
+        ? {
+            owner: {
+              apiVersion: 'tenancy.kcp.io/v1alpha1',
+              resource: 'workspaces',
+              name: options.workspace.name,
+              cluster: options.workspace.cluster,
+              uid: options.workspace.uid,
+            },
+          }
+        : {}),
+      initializers,
+    },
+    status: {
+      phase,
+      initializers,
+      ...(options.baseUrl ? { URL: `${options.baseUrl}/clusters/${cluster.path}` } : {}),
+      conditions: [],
+    },
+  };
+}
 
 export interface LogicalCluster {
   /** Stable logical cluster name (what `kcp.io/cluster` annotations carry). */
@@ -93,7 +145,7 @@ export class ClusterDirectory {
    * Creates a logical cluster with its `default` namespace and, when an owner
    * is given, the `workspace-admin` ClusterRoleBinding to `cluster-admin` (as kcp does).
    */
-  async create(path: string, options: { owner?: string } = {}): Promise<LogicalCluster> {
+  async create(path: string, options: CreateClusterOptions = {}): Promise<LogicalCluster> {
     if (!isValidClusterPath(path)) throw new Error(`invalid logical cluster path "${path}": colon-separated DNS-1123 labels starting with root`);
     const segments = path.split(':');
     const parentPath = segments.length > 1 ? segments.slice(0, -1).join(':') : null;
@@ -124,6 +176,13 @@ export class ClusterDirectory {
         status: { phase: 'Active' },
       };
       await this.store.put(storageKey(name, '', 'namespaces', '', 'default'), null, JSON.stringify(namespace), false, client);
+      await this.store.put(
+        { cluster: name, resource: LOGICAL_CLUSTERS, namespace: '', name: LOGICAL_CLUSTER_NAME },
+        null,
+        JSON.stringify(logicalClusterObject(cluster, options, now)),
+        false,
+        client,
+      );
       if (options.owner) {
         const binding = {
           apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -152,12 +211,62 @@ export class ClusterDirectory {
     }
   }
 
+  /** Forgets cached lookups of a logical cluster (it was deleted here or on another replica). */
+  invalidate(name: string): void {
+    for (const [key, hit] of this.cache) if (key === name || hit.cluster?.name === name) this.cache.delete(key);
+  }
+
+  /** Direct children (by parent name). */
+  async children(name: string): Promise<LogicalCluster[]> {
+    const { rows } = await this.pool.query<Row>('select name, path, parent, uid, owner, created_at from apiserver.logical_clusters where parent = $1', [name]);
+    return rows.map(toCluster);
+  }
+
+  /**
+   * Removes a logical cluster and whatever objects remain in it, in one
+   * transaction (callers delete finalizer-holding objects first). Idempotent.
+   */
+  async remove(cluster: LogicalCluster): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      // Through apiserver.put so every removal is a watch event and the revision log stays complete.
+      const { rows } = await client.query<{ resource: string; namespace: string; name: string; rv: string; value: string }>(
+        'select resource, namespace, name, rv, value from apiserver.objects where cluster = $1',
+        [cluster.name],
+      );
+      for (const r of rows) {
+        await this.store.put({ cluster: cluster.name, resource: r.resource, namespace: r.namespace, name: r.name }, Number(r.rv), r.value, true, client);
+      }
+      await client.query('delete from apiserver.logical_clusters where name = $1', [cluster.name]);
+      await client.query('delete from apiserver.cluster_object_counts where cluster = $1', [cluster.name]);
+      await client.query('commit');
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+    this.invalidate(cluster.name);
+  }
+
   /** Idempotent: the root logical cluster every installation has. */
   async ensureRoot(): Promise<LogicalCluster> {
     const existing = await this.resolve('root');
-    if (existing) return existing;
+    if (existing) {
+      // Databases from before LogicalCluster objects existed get root's now.
+      const key = { cluster: 'root', resource: LOGICAL_CLUSTERS, namespace: '', name: LOGICAL_CLUSTER_NAME };
+      if (!(await this.store.get(key))) {
+        await this.store.put(
+          key,
+          null,
+          JSON.stringify(logicalClusterObject(existing, { type: 'root:root' }, new Date().toISOString().replace(/\.\d+Z$/, 'Z'))),
+        );
+      }
+      return existing;
+    }
     try {
-      return await this.create('root');
+      return await this.create('root', { type: 'root:root' });
     } catch (e) {
       if (e instanceof ClusterExistsError) {
         this.cache.delete('root');

@@ -18,7 +18,7 @@ export interface TestServer {
   server: ApiServer;
   database: TestDatabase;
   stop(): Promise<void>;
-  /** A client-node KubeConfig for one logical cluster path (or `*`). */
+  /** A client-node KubeConfig for one logical cluster path (or `*`), or for a full URL (a Workspace's `spec.URL`). */
   kubeConfig(clusterPath: string, token?: string): KubeConfig;
   /** Raw HTTP against the server (plain HTTP; client-node and fetch send tokens over it). */
   request(method: string, urlPath: string, options?: { token?: string | null; body?: unknown; contentType?: string; accept?: string }): Promise<Response>;
@@ -48,7 +48,12 @@ export async function startTestServer(options: Partial<ApiServerOptions> = {}): 
       const kc = new KubeConfig();
       kc.loadFromOptions({
         clusters: [
-          { name: 'c', server: `${server.httpsUrl}/clusters/${clusterPath}`, caData: Buffer.from(server.caPem ?? '').toString('base64'), skipTLSVerify: false },
+          {
+            name: 'c',
+            server: clusterPath.startsWith('https://') ? clusterPath : `${server.httpsUrl}/clusters/${clusterPath}`,
+            caData: Buffer.from(server.caPem ?? '').toString('base64'),
+            skipTLSVerify: false,
+          },
         ],
         users: [{ name: 'u', token }],
         contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],

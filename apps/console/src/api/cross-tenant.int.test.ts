@@ -97,7 +97,14 @@ beforeAll(async () => {
     const cluster = await client.logicalCluster.create({
       data: { orgId: f.org.id, teamId: team.id, name: 'dev', kcpPath: `root:${f.org.slug}:core:dev`, templateId: template.id, regions: [], phase: 'Ready' },
     });
-    ids[key] = { teamId: team.id, memberId: f.memberships.owner!.id, invitationId: invitation.id, tokenId: apiToken.id, templateId: template.id, clusterId: cluster.id };
+    ids[key] = {
+      teamId: team.id,
+      memberId: f.memberships.owner!.id,
+      invitationId: invitation.id,
+      tokenId: apiToken.id,
+      templateId: template.id,
+      clusterId: cluster.id,
+    };
   }
   // The leaver had a session and a token in B, then was removed.
   tokens['B:leaver'] = (await createApiToken(client, { orgId: B.org.id, actor: { userId: B.users.leaver!.id }, name: 'leaver token' })).token;

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: Record<string, string[]> = {},
+    /** The error's full `details` (e.g. an acquisition denial's `violations`). */
+    readonly details: unknown = undefined,
   ) {
     super(message);
   }
@@ -25,10 +27,12 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
     throw new ApiError(0, 'NETWORK', 'Could not reach Atrium. Check your connection and try again.');
   }
   if (res.status === 204) return null as T;
-  const data = (await res.json().catch(() => null)) as { error?: { code: string; message: string; details?: { fields?: Record<string, string[]> } } } | null;
+  const data = (await res.json().catch(() => null)) as {
+    error?: { code: string; message: string; details?: { fields?: Record<string, string[]> } };
+  } | null;
   if (!res.ok) {
     const e = data?.error;
-    throw new ApiError(res.status, e?.code ?? 'INTERNAL', e?.message ?? `Request failed (${res.status}).`, e?.details?.fields ?? {});
+    throw new ApiError(res.status, e?.code ?? 'INTERNAL', e?.message ?? `Request failed (${res.status}).`, e?.details?.fields ?? {}, e?.details);
   }
   return data as T;
 }

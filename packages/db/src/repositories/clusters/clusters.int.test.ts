@@ -190,7 +190,10 @@ describe('requestCluster', () => {
     expect((await as('owner', { name: 'dup', teamId: team.platform! })).allowed).toBe(true);
     expect(denial(await as('owner', { name: 'dup', teamId: team.platform! })).rules).toEqual(['cluster-name-unique']);
     expect((await as('owner', { name: 'dup', teamId: team.data!, budgetMicros: 0n })).allowed).toBe(true);
-    await db.logicalCluster.updateMany({ where: { orgId: acme.org.id, teamId: team.platform, name: 'dup' }, data: { phase: 'Deleted', deletedAt: new Date() } });
+    await db.logicalCluster.updateMany({
+      where: { orgId: acme.org.id, teamId: team.platform, name: 'dup' },
+      data: { phase: 'Deleted', deletedAt: new Date() },
+    });
     expect((await as('owner', { name: 'dup', teamId: team.platform! })).allowed).toBe(true);
     expect(denial(await as('owner', { name: 'Not_A_Label', teamId: team.platform! })).rules).toEqual(['cluster-name']);
   });
@@ -215,7 +218,9 @@ describe('requestCluster', () => {
   it('never reaches into another org: foreign teams are unknown, foreign templates do not exist', async () => {
     const before = await counts();
     await expect(as('owner', { name: 'x', teamId: otherTeamId })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect(denial(await as('owner', { name: 'x', teamId: team.platform!, template: 'secret' })).headline).toBe('template `secret` does not exist in org `acme`');
+    expect(denial(await as('owner', { name: 'x', teamId: team.platform!, template: 'secret' })).headline).toBe(
+      'template `secret` does not exist in org `acme`',
+    );
     expect(await counts()).toEqual(before);
   });
 });
@@ -225,7 +230,11 @@ describe('reading and deleting clusters', () => {
     const [mine] = await listClusters(db, { orgId: acme.org.id });
     const foreign = await as('owner', { name: 'theirs', teamId: otherTeamId }, other);
     if (!foreign.allowed) throw new Error(foreign.headline);
-    const err = async (p: Promise<unknown>) => p.then(() => null, (e: AppError) => ({ code: e.code, message: e.message }));
+    const err = async (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: AppError) => ({ code: e.code, message: e.message }),
+      );
     const missing = await err(getCluster(db, { orgId: acme.org.id, clusterId: 'missing' }));
     expect(missing).toEqual({ code: 'NOT_FOUND', message: 'Cluster not found.' });
     expect(await err(getCluster(db, { orgId: acme.org.id, clusterId: foreign.cluster.id }))).toEqual(missing);
@@ -283,7 +292,9 @@ describe('issueClusterCredentials', () => {
     const creds = await issue('dev');
     expect(creds.token).toMatch(/^atk_[A-Za-z0-9_-]{43}$/);
     expect(creds.contextName).toBe('acme/payments/kube');
-    const { rows } = await raw.query('select username, groups, clusters, wildcard, revoked_at from apiserver.tokens where token_hash = $1', [sha256Hex(creds.token)]);
+    const { rows } = await raw.query('select username, groups, clusters, wildcard, revoked_at from apiserver.tokens where token_hash = $1', [
+      sha256Hex(creds.token),
+    ]);
     expect(rows).toEqual([
       {
         username: acme.users.dev!.email,

@@ -59,11 +59,10 @@ export async function requestCluster(
   const req = o.request;
   return db.$transaction(async (tx) => {
     await lockOrg(tx, o.orgId);
-    const [org, teams, myTeams] = await Promise.all([
-      tx.organization.findUniqueOrThrow({ where: { id: o.orgId }, select: { slug: true, maxClusters: true } }),
-      tx.team.findMany({ where: { orgId: o.orgId }, select: { id: true, parentId: true, slug: true, name: true, maxClusters: true } }),
-      tx.teamMember.findMany({ where: { membershipId: o.membershipId, team: { orgId: o.orgId } }, select: { teamId: true } }),
-    ]);
+    // Sequential: a transaction is one connection, and pg refuses overlapping queries on one client.
+    const org = await tx.organization.findUniqueOrThrow({ where: { id: o.orgId }, select: { slug: true, maxClusters: true } });
+    const teams = await tx.team.findMany({ where: { orgId: o.orgId }, select: { id: true, parentId: true, slug: true, name: true, maxClusters: true } });
+    const myTeams = await tx.teamMember.findMany({ where: { membershipId: o.membershipId, team: { orgId: o.orgId } }, select: { teamId: true } });
     const ancestry = teamAncestry(teams, req.teamId);
     if (!ancestry) {
       throw new AppError('VALIDATION_FAILED', 'The team does not exist in this organisation.', {
@@ -90,21 +89,19 @@ export async function requestCluster(
       );
     }
 
-    const [templates, regions, liveClusters, budgets] = await Promise.all([
-      tx.clusterTemplate.findMany({
-        where: { OR: [{ orgId: null }, { orgId: o.orgId }] },
-        include: { teams: { where: { team: { orgId: o.orgId } }, select: { teamId: true } } },
-      }),
-      tx.region.findMany({ select: { slug: true } }),
-      tx.logicalCluster.findMany({
-        where: { orgId: o.orgId, phase: LIVE },
-        select: { id: true, name: true, teamId: true, kcpPath: true, templateId: true, budgets: { where: { scope: 'cluster' }, select: { capMicros: true } } },
-      }),
-      tx.budget.findMany({
-        where: { orgId: o.orgId, OR: [{ scope: 'org' }, { scope: 'team', teamId: { in: ancestry.map((t) => t.id) } }] },
-        select: { id: true, scope: true, teamId: true, capMicros: true, committedMicros: true },
-      }),
-    ]);
+    const templates = await tx.clusterTemplate.findMany({
+      where: { OR: [{ orgId: null }, { orgId: o.orgId }] },
+      include: { teams: { where: { team: { orgId: o.orgId } }, select: { teamId: true } } },
+    });
+    const regions = await tx.region.findMany({ select: { slug: true } });
+    const liveClusters = await tx.logicalCluster.findMany({
+      where: { orgId: o.orgId, phase: LIVE },
+      select: { id: true, name: true, teamId: true, kcpPath: true, templateId: true, budgets: { where: { scope: 'cluster' }, select: { capMicros: true } } },
+    });
+    const budgets = await tx.budget.findMany({
+      where: { orgId: o.orgId, OR: [{ scope: 'org' }, { scope: 'team', teamId: { in: ancestry.map((t) => t.id) } }] },
+      select: { id: true, scope: true, teamId: true, capMicros: true, committedMicros: true },
+    });
 
     // An org's template shadows a platform template of the same slug (creation prevents it; a
     // platform template published later must not change what an org's requests resolve to).

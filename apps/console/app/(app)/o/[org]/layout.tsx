@@ -9,7 +9,9 @@ export default async function OrgLayout({ children, params }: { children: ReactN
   // The navigation shows only what the role may open; the pages and the API check again.
   const items: NavItem[] = [
     { href: base, label: 'Overview' },
+    ...(ctx.can('cluster:read') ? [{ href: `${base}/clusters`, label: 'Clusters' }] : []),
     { href: `${base}/teams`, label: 'Teams' },
+    ...(ctx.can('template:read') ? [{ href: `${base}/templates`, label: 'Templates' }] : []),
     ...(ctx.can('member:read') ? [{ href: `${base}/members`, label: 'Members', section: 'Administration' }] : []),
     ...(ctx.can('invitation:read') ? [{ href: `${base}/invitations`, label: 'Invitations', section: 'Administration' }] : []),
     ...(ctx.can('audit:read') ? [{ href: `${base}/audit`, label: 'Audit log', section: 'Administration' }] : []),

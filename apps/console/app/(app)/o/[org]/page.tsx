@@ -1,4 +1,4 @@
-import { listMembers, listTeams } from '@atrium/db';
+import { listClusters, listMembers, listTeams } from '@atrium/db';
 import Link from 'next/link';
 import { EmptyState, PageHeader, RoleBadge } from '../../../../src/components/page-bits';
 import { db } from '../../../../src/server/db';
@@ -7,9 +7,10 @@ import { requireOrgPage } from '../../../../src/server/page-context';
 export default async function OrgOverview({ params }: { params: Promise<{ org: string }> }) {
   const { org: slug } = await params;
   const ctx = await requireOrgPage(slug);
-  const [teams, members] = await Promise.all([
+  const [teams, members, clusters] = await Promise.all([
     listTeams(db(), { orgId: ctx.org.id }),
     ctx.can('member:read') ? listMembers(db(), { orgId: ctx.org.id }) : null,
+    ctx.can('cluster:read') ? listClusters(db(), { orgId: ctx.org.id }) : null,
   ]);
   const base = `/o/${ctx.org.slug}`;
   return (
@@ -23,6 +24,17 @@ export default async function OrgOverview({ params }: { params: Promise<{ org: s
         }
       />
       <div className="grid-2">
+        {clusters ? (
+          <div className="card">
+            <h2>Clusters</h2>
+            <p className="muted">
+              {clusters.length === 0
+                ? 'No clusters yet.'
+                : `${clusters.length} cluster${clusters.length === 1 ? '' : 's'}, ${clusters.filter((c) => c.phase === 'Ready').length} ready.`}
+            </p>
+            <Link href={`${base}/clusters`}>{ctx.can('cluster:create') ? 'Request or open a cluster' : 'View clusters'}</Link>
+          </div>
+        ) : null}
         <div className="card">
           <h2>Teams</h2>
           <p className="muted">{teams.length === 0 ? 'No teams yet.' : `${teams.length} team${teams.length === 1 ? '' : 's'}.`}</p>

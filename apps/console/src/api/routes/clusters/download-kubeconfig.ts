@@ -1,6 +1,6 @@
-import { apiserverUrl } from '@atrium/config';
 import { issueClusterCredentials } from '@atrium/db';
 import { buildKubeconfig, clusterUrl } from '@atrium/kube';
+import { backendCaData, backendServer } from '../../../server/backend.js';
 import { defineRoute } from '../../define-route.js';
 import { ZKubeconfigParams, ZKubeconfigResponse } from './download-kubeconfig.types.js';
 
@@ -24,8 +24,15 @@ export const downloadKubeconfigRoute = defineRoute({
       email: user.email,
       clusterId: params.clusterId,
     });
-    const server = clusterUrl(apiserverUrl(), creds.kcpPath);
-    const kubeconfig = buildKubeconfig({ server, token: creds.token, contextName: creds.contextName, userName: creds.username });
+    const server = clusterUrl(backendServer(), creds.kcpPath);
+    const ca = backendCaData();
+    const kubeconfig = buildKubeconfig({
+      server,
+      token: creds.token,
+      contextName: creds.contextName,
+      userName: creds.username,
+      ...(ca ? { certificateAuthorityData: ca } : {}),
+    });
     return { kubeconfig, contextName: creds.contextName, server, username: creds.username, groups: creds.groups };
   },
 });

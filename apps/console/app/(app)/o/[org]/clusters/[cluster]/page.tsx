@@ -1,0 +1,38 @@
+import { effectiveTeamIds, isAppError, mayAccessClusterIn, mayManageClustersIn } from '@atrium/core';
+import { getCluster, listTeams } from '@atrium/db';
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { toClusterDto } from '../../../../../../src/api/dto';
+import { ClusterDetail } from '../../../../../../src/components/cluster-detail';
+import { Forbidden } from '../../../../../../src/components/page-bits';
+import { db } from '../../../../../../src/server/db';
+import { requireOrgPage } from '../../../../../../src/server/page-context';
+
+export const metadata: Metadata = { title: 'Cluster' };
+
+export default async function ClusterPage({ params }: { params: Promise<{ org: string; cluster: string }> }) {
+  const { org: slug, cluster: clusterId } = await params;
+  const ctx = await requireOrgPage(slug);
+  if (!ctx.can('cluster:read')) return <Forbidden what="clusters" role={ctx.role} orgSlug={ctx.org.slug} />;
+  // Malformed, missing and other orgs' ids are the same 404, as in the API.
+  const cluster = /^[A-Za-z0-9_-]{1,64}$/.test(clusterId)
+    ? await getCluster(db(), { orgId: ctx.org.id, clusterId }).catch((e: unknown) => {
+        if (isAppError(e) && e.code === 'NOT_FOUND') return null;
+        throw e;
+      })
+    : null;
+  if (!cluster) notFound();
+  const teams = await listTeams(db(), { orgId: ctx.org.id });
+  const mine = effectiveTeamIds(
+    teams,
+    teams.filter((t) => t.members.some((m) => m.membershipId === ctx.membership.id)).map((t) => t.id),
+  );
+  return (
+    <ClusterDetail
+      org={ctx.org.slug}
+      initial={toClusterDto(cluster)}
+      canDelete={mayManageClustersIn(ctx.role, cluster.team.id, mine) && ctx.can('cluster:delete')}
+      canAccess={mayAccessClusterIn(ctx.role, cluster.team.id, mine)}
+    />
+  );
+}

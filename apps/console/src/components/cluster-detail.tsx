@@ -1,0 +1,196 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useState } from 'react';
+import { ApiError, api } from './api-client';
+import { type ClusterView, type Phase, PhaseBadge, TERMINAL_PHASES } from './cluster-types';
+import { FormError } from './form';
+
+/** How often the page asks for progress while the worker is busy: provisioning takes well under a second. */
+export const POLL_MS = 500;
+
+const STEPS: Phase[] = ['Requested', 'Provisioning', 'Ready'];
+const DELETE_STEPS: Phase[] = ['Deleting', 'Deleted'];
+
+function Progress({ phase }: { phase: Phase }) {
+  const steps = DELETE_STEPS.includes(phase) ? DELETE_STEPS : STEPS;
+  const at = steps.indexOf(phase);
+  return (
+    <ol className="progress" aria-label="Progress">
+      {steps.map((s, i) => (
+        <li key={s} data-state={phase === 'Failed' ? 'todo' : i < at || (i === at && TERMINAL_PHASES.includes(phase)) ? 'done' : i === at ? 'current' : 'todo'}>
+          {s}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function download(filename: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/yaml' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function ClusterDetail({ org, initial, canDelete, canAccess }: { org: string; initial: ClusterView; canDelete: boolean; canAccess: boolean }) {
+  const queryClient = useQueryClient();
+  const key = ['cluster', org, initial.id];
+  // Live progress: poll the API until the cluster settles in a terminal phase.
+  const query = useQuery({
+    queryKey: key,
+    queryFn: () => api<ClusterView>(`/orgs/${org}/clusters/${initial.id}`),
+    initialData: initial,
+    staleTime: 0,
+    refetchInterval: (q) => (q.state.data && TERMINAL_PHASES.includes(q.state.data.phase) ? false : POLL_MS),
+  });
+  const c = query.data ?? initial;
+  const filename = `${org}-${c.team.slug}-${c.name}.kubeconfig`;
+
+  const kubeconfig = useMutation({
+    mutationFn: () => api<{ kubeconfig: string; contextName: string; server: string }>(`/orgs/${org}/clusters/${c.id}/kubeconfig`, { method: 'POST' }),
+    onSuccess: (data) => download(filename, data.kubeconfig),
+  });
+  const [confirmText, setConfirmText] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const del = useMutation({
+    mutationFn: () => api<ClusterView>(`/orgs/${org}/clusters/${c.id}`, { method: 'DELETE' }),
+    onSuccess: (data) => {
+      queryClient.setQueryData(key, data);
+      setConfirming(false);
+    },
+  });
+  const asError = (e: unknown) => (e instanceof ApiError ? e : e ? new ApiError(0, 'INTERNAL', 'Something went wrong.') : null);
+  const deletable = canDelete && ['Requested', 'Provisioning', 'Ready', 'Failed'].includes(c.phase);
+
+  return (
+    <>
+      <div className="row between" style={{ marginBottom: '1rem', alignItems: 'flex-start' }}>
+        <div>
+          <p className="small" style={{ margin: 0 }}>
+            <Link href={`/o/${org}/clusters`}>← Clusters</Link>
+          </p>
+          <h1>
+            {c.name} <PhaseBadge phase={c.phase} />
+          </h1>
+          <p className="mono muted small">{c.kcpPath}</p>
+        </div>
+      </div>
+
+      <div className="card" aria-live="polite">
+        <h2>Status</h2>
+        <Progress phase={c.phase} />
+        <p data-testid="phase-message">
+          {c.message ??
+            (c.phase === 'Ready'
+              ? 'The cluster is ready: download a kubeconfig and use kubectl.'
+              : c.phase === 'Deleted'
+                ? 'The cluster and its workspace are gone; this record stays for billing history.'
+                : 'Waiting for the provisioning worker…')}
+        </p>
+        {query.error ? <FormError error={asError(query.error)} /> : null}
+      </div>
+
+      <div className="grid-2">
+        <div className="card">
+          <h2>Details</h2>
+          <dl className="facts">
+            <dt>Team</dt>
+            <dd>{c.team.slug}</dd>
+            <dt>Template</dt>
+            <dd>{c.template.slug}</dd>
+            <dt>Regions</dt>
+            <dd>{c.regions.join(', ') || '—'}</dd>
+            <dt>Budget</dt>
+            <dd>{c.budget ?? 'none (team and org budgets apply)'}</dd>
+            <dt>Labels</dt>
+            <dd className="mono small">
+              {Object.entries(c.labels)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ') || '—'}
+            </dd>
+            <dt>Requested by</dt>
+            <dd>{c.requestedBy ?? '—'}</dd>
+            <dt>Endpoint</dt>
+            <dd className="mono small">{c.url ?? '—'}</dd>
+          </dl>
+        </div>
+        <div className="card">
+          <h2>Access</h2>
+          {!canAccess ? (
+            <p className="muted">Only members of team {c.team.slug} (or its parent teams) and org admins get a kubeconfig for this cluster.</p>
+          ) : c.phase !== 'Ready' ? (
+            <p className="muted">A kubeconfig is available once the cluster is Ready.</p>
+          ) : (
+            <>
+              <p className="small muted">A personal token for this cluster only, issued for you now.</p>
+              <FormError error={asError(kubeconfig.error)} />
+              <button type="button" className="primary" onClick={() => kubeconfig.mutate()} disabled={kubeconfig.isPending}>
+                Download kubeconfig
+              </button>
+              {kubeconfig.data ? (
+                <>
+                  <p className="small" role="status" style={{ marginTop: '0.75rem' }}>
+                    Saved as <span className="mono">{filename}</span> (context <span className="mono">{kubeconfig.data.contextName}</span>). Then:
+                  </p>
+                  <pre
+                    className="snippet"
+                    data-testid="kubectl-snippet"
+                  >{`export KUBECONFIG=$PWD/${filename}\nkubectl get ns\nkubectl create namespace demo`}</pre>
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => void navigator.clipboard?.writeText(`export KUBECONFIG=$PWD/${filename}\nkubectl get ns`)}
+                  >
+                    Copy kubectl commands
+                  </button>
+                </>
+              ) : null}
+            </>
+          )}
+        </div>
+      </div>
+
+      {deletable ? (
+        <div className="card">
+          <h2>Delete cluster</h2>
+          <p className="muted small">Deletes the workspace and everything in it. The record stays, marked Deleted, for billing history.</p>
+          {!confirming ? (
+            <button type="button" className="danger" onClick={() => setConfirming(true)}>
+              Delete cluster…
+            </button>
+          ) : (
+            <form
+              aria-label="Confirm deletion"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (confirmText === c.name) del.mutate();
+              }}
+            >
+              <FormError error={asError(del.error)} />
+              <div className="field">
+                <label htmlFor="confirm-name">
+                  Type <span className="mono">{c.name}</span> to confirm
+                </label>
+                <input id="confirm-name" type="text" value={confirmText} onChange={(e) => setConfirmText(e.target.value)} autoComplete="off" />
+              </div>
+              <div className="row">
+                <button type="submit" className="danger" disabled={confirmText !== c.name || del.isPending}>
+                  Delete {c.name}
+                </button>
+                <button type="button" onClick={() => setConfirming(false)}>
+                  Cancel
+                </button>
+              </div>
+            </form>
+          )}
+        </div>
+      ) : null}
+    </>
+  );
+}
