@@ -28,7 +28,8 @@ export const workspaceSchema = z.looseObject({
     resourceVersion: z.string().optional(),
     labels: z.record(z.string(), z.string()).optional(),
     annotations: z.record(z.string(), z.string()).optional(),
-    deletionTimestamp: z.string().optional(),
+    // client-node turns timestamps into Date objects; Atrium only checks presence.
+    deletionTimestamp: z.unknown().optional(),
   }),
   spec: z
     .looseObject({
