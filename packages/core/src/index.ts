@@ -125,7 +125,9 @@ export {
   effectiveTeamIds,
   mayAccessClusterIn,
   mayManageClustersIn,
+  mayManageOthersClusterTokens,
   orgAdminsGroup,
+  retainedClusterAccessGroups,
   teamAncestry,
   teamGroup,
 } from './policy/cluster-access.js';

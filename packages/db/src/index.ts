@@ -4,7 +4,16 @@ export { assertReachable, type ResolvedDatabase, resolveDatabase } from './datab
 export type { ApiToken, Invitation, Membership, Organization, Team, User } from './generated/prisma/client.js';
 export * from './generated/prisma/enums.js';
 export { migrateDeploy } from './migrate.js';
+export {
+  BACKEND_TOKEN_ID_LENGTH,
+  backendTokenId,
+  type ClusterTokenRow,
+} from './repositories/backend-tokens/backend-token-row.js';
+export { listClusterTokens } from './repositories/backend-tokens/list-cluster-tokens.js';
 export { BACKEND_TOKEN_PREFIX, type BackendTokenGrant, mintBackendToken } from './repositories/backend-tokens/mint-backend-token.js';
+export { revokeClusterBackendTokens } from './repositories/backend-tokens/revoke-cluster-backend-tokens.js';
+export { revokeClusterToken } from './repositories/backend-tokens/revoke-cluster-token.js';
+export { revokeStaleBackendTokens } from './repositories/backend-tokens/revoke-stale-backend-tokens.js';
 export type { ClusterRow } from './repositories/clusters/cluster-row.js';
 export { deleteCluster } from './repositories/clusters/delete-cluster.js';
 export { getCluster } from './repositories/clusters/get-cluster.js';
@@ -27,6 +36,12 @@ export {
 export { listRegions, type RegionRow } from './repositories/regions/list-regions.js';
 export { createTemplate } from './repositories/templates/create-template.js';
 export { deleteTemplate } from './repositories/templates/delete-template.js';
+export {
+  enqueueTemplateWorkspaceTypeSync,
+  loadTemplateForWorkspaceType,
+  SYNC_TEMPLATE_WORKSPACE_TYPE_TASK,
+  type TemplateForWorkspaceType,
+} from './repositories/templates/template-workspace-type.js';
 export { getTemplate } from './repositories/templates/get-template.js';
 export { listTemplates } from './repositories/templates/list-templates.js';
 export type { TemplateInput, TemplateRow } from './repositories/templates/template-row.js';

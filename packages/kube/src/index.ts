@@ -10,4 +10,4 @@ export {
   workspaceSchema,
 } from './kcp-client.js';
 export { buildKubeconfig, type KubeconfigInput } from './kubeconfig.js';
-export { clusterUrl, InvalidPathError, isDns1123Label, kcpPath, parentPath, parseKcpPath } from './naming.js';
+export { clusterUrl, InvalidPathError, isDns1123Label, kcpPath, parentPath, parseKcpPath, workspaceTypeName } from './naming.js';

@@ -1,7 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { buildKubeconfig } from './kubeconfig.js';
-import { clusterUrl, isDns1123Label, kcpPath, parentPath, parseKcpPath } from './naming.js';
+import { clusterUrl, isDns1123Label, kcpPath, parentPath, parseKcpPath, workspaceTypeName } from './naming.js';
 
 describe('kcp naming', () => {
   it.each([
@@ -36,5 +36,19 @@ describe('kcp naming', () => {
     expect(kc.getCurrentContext()).toBe('acme-dev');
     expect(kc.getCurrentCluster()?.server).toBe('http://127.0.0.1:6443/clusters/root:acme:dev');
     expect(kc.getCurrentUser()?.token).toBe('t0ken');
+  });
+});
+
+describe('workspaceTypeName', () => {
+  it('is atrium-<org>-<template> when that fits a DNS label', () => {
+    expect(workspaceTypeName('acme', 'production')).toBe('atrium-acme-production');
+  });
+  it('cuts an over-long name to 63 characters and keeps distinct templates distinct', () => {
+    const org = 'a'.repeat(40);
+    const a = workspaceTypeName(org, `${'t'.repeat(30)}-one`);
+    const b = workspaceTypeName(org, `${'t'.repeat(30)}-two`);
+    expect(a.length).toBeLessThanOrEqual(63);
+    expect(a).toMatch(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/);
+    expect(a).not.toBe(b);
   });
 });

@@ -37,3 +37,17 @@ export function parentPath(path: string): string | undefined {
 export function clusterUrl(serverBase: string, path: string): string {
   return `${serverBase.replace(/\/+$/, '')}/clusters/${path}`;
 }
+
+/**
+ * The backend WorkspaceType of an org's cluster template: `atrium-<org>-<template>`. A type name is a
+ * DNS label of at most 63 characters starting with a letter; org and template slugs can each be longer
+ * than half of that, so an over-long name is cut and suffixed with a hash of the full one (still unique).
+ */
+export function workspaceTypeName(orgSlug: string, templateSlug: string): string {
+  const full = `atrium-${orgSlug}-${templateSlug}`;
+  if (full.length <= 63) return full;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < full.length; i++) h = Math.imul(h ^ full.charCodeAt(i), 0x01000193) >>> 0;
+  const suffix = h.toString(36).padStart(7, '0');
+  return `${full.slice(0, 63 - suffix.length - 1).replace(/-+$/, '')}-${suffix}`;
+}

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { LOGICAL_CLUSTER_NAME, LOGICAL_CLUSTERS, PATH_ANNOTATION, type Phase, TYPE_ANNOTATION } from '../tenancy/types.js';
-import { type Store, storageKey } from './store.js';
+import { type ObjectKey, type Store, storageKey } from './store.js';
 
 export interface CreateClusterOptions {
   /** User who gets the `workspace-admin` binding. */
@@ -16,7 +16,15 @@ export interface CreateClusterOptions {
   workspace?: { cluster: string; name: string; uid: string };
   /** Base URL for status.URL. */
   baseUrl?: string;
+  /**
+   * More writes to commit atomically with the cluster (the Workspace's status
+   * update, so creating a workspace costs one commit); if any of them fails
+   * its precondition, nothing is created and WriteConflictError is thrown.
+   */
+  alsoWrite?: (cluster: LogicalCluster) => { key: ObjectKey; value: string; expectRv?: number }[];
 }
+
+export class WriteConflictError extends Error {}
 
 /** The LogicalCluster object every logical cluster has (kcp: exactly one, named `cluster`). */
 export function logicalClusterObject(cluster: { name: string; path: string }, options: CreateClusterOptions, now: string): Record<string, unknown> {
@@ -175,14 +183,13 @@ export class ClusterDirectory {
         spec: { finalizers: ['kubernetes'] },
         status: { phase: 'Active' },
       };
-      await this.store.put(storageKey(name, '', 'namespaces', '', 'default'), null, JSON.stringify(namespace), false, client);
-      await this.store.put(
-        { cluster: name, resource: LOGICAL_CLUSTERS, namespace: '', name: LOGICAL_CLUSTER_NAME },
-        null,
-        JSON.stringify(logicalClusterObject(cluster, options, now)),
-        false,
-        client,
-      );
+      const objects = [
+        { key: storageKey(name, '', 'namespaces', '', 'default'), value: JSON.stringify(namespace) },
+        {
+          key: { cluster: name, resource: LOGICAL_CLUSTERS, namespace: '', name: LOGICAL_CLUSTER_NAME },
+          value: JSON.stringify(logicalClusterObject(cluster, options, now)),
+        },
+      ];
       if (options.owner) {
         const binding = {
           apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -191,14 +198,12 @@ export class ClusterDirectory {
           roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
           subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: options.owner }],
         };
-        await this.store.put(
-          storageKey(name, 'rbac.authorization.k8s.io', 'clusterrolebindings', '', 'workspace-admin'),
-          null,
-          JSON.stringify(binding),
-          false,
-          client,
-        );
+        objects.push({ key: storageKey(name, 'rbac.authorization.k8s.io', 'clusterrolebindings', '', 'workspace-admin'), value: JSON.stringify(binding) });
       }
+      const extra = options.alsoWrite?.(cluster) ?? [];
+      // One statement for all objects: the global write lock is held for one round trip plus the commit.
+      const results = await this.store.createMany([...objects, ...extra], client);
+      if (results.some((r) => !r.ok)) throw new WriteConflictError(`logical cluster "${path}": a write made with it lost a race`);
       await client.query('commit');
       this.cache.delete(path);
       this.cache.delete(name);
@@ -235,8 +240,17 @@ export class ClusterDirectory {
         'select resource, namespace, name, rv, value from apiserver.objects where cluster = $1',
         [cluster.name],
       );
-      for (const r of rows) {
-        await this.store.put({ cluster: cluster.name, resource: r.resource, namespace: r.namespace, name: r.name }, Number(r.rv), r.value, true, client);
+      // In chunks of one statement each (bind parameters are limited to 65,535 per statement).
+      for (let i = 0; i < rows.length; i += 500) {
+        await this.store.createMany(
+          rows.slice(i, i + 500).map((r) => ({
+            key: { cluster: cluster.name, resource: r.resource, namespace: r.namespace, name: r.name },
+            value: r.value,
+            expectRv: Number(r.rv),
+            remove: true,
+          })),
+          client,
+        );
       }
       await client.query('delete from apiserver.logical_clusters where name = $1', [cluster.name]);
       await client.query('delete from apiserver.cluster_object_counts where cluster = $1', [cluster.name]);

@@ -98,6 +98,28 @@ export class Store {
     return { ok: false, why: rv === -1 ? 'exists' : rv === -2 ? 'missing' : 'conflict' };
   }
 
+  /**
+   * Creates several objects in one round trip (inside the caller's
+   * transaction): the write lock is then held for one statement plus the
+   * commit instead of one round trip per object. Target-list expressions run
+   * left to right, so revisions follow the given order. `expectRv`/`remove`
+   * as in put (default: create). Returns each result.
+   */
+  async createMany(entries: { key: ObjectKey; value: string; expectRv?: number; remove?: boolean }[], client: pg.ClientBase): Promise<PutResult[]> {
+    if (entries.length === 0) return [];
+    const values: unknown[] = [];
+    const calls = entries.map(({ key, value, expectRv, remove }, i) => {
+      values.push(key.cluster, key.resource, key.namespace, key.name, expectRv ?? null, value, remove ?? false);
+      const b = i * 7;
+      return `apiserver.put($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::bigint, $${b + 6}, $${b + 7}::boolean) as r${i}`;
+    });
+    const { rows } = await client.query<Record<string, string>>(`select ${calls.join(', ')}`, values);
+    return entries.map((_, i) => {
+      const rv = Number(rows[0]?.[`r${i}`]);
+      return rv > 0 ? { ok: true, rv } : { ok: false, why: rv === -1 ? 'exists' : rv === -2 ? 'missing' : 'conflict' };
+    });
+  }
+
   async currentRv(): Promise<number> {
     const { rows } = await this.pool.query<{ rv: string }>('select rv from apiserver.meta where id = 1');
     return Number(rows[0]?.rv ?? 0);

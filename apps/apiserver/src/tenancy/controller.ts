@@ -64,6 +64,9 @@ export class WorkspaceController {
   private readonly running = new Map<string, { again: boolean; done: Promise<void> }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  /** Reconciles in flight at once: a burst of ten thousand Workspaces must not take every pool connection from requests. */
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
   private readonly listener = (event: EventRow) => this.onEvent(event);
 
   constructor(
@@ -111,9 +114,12 @@ export class WorkspaceController {
       // Ready and not terminating: nothing to do (cheap test, no parse).
       if (event.value.includes('"phase":"Ready"') && !event.value.includes('"deletionTimestamp"')) return;
       this.enqueue(event.cluster, event.name);
+    } else if (event.resource === WORKSPACE_TYPES) {
+      this.deps.types.invalidate(event.cluster, event.name);
     } else if (event.resource === LOGICAL_CLUSTERS) {
       if (event.type === 'DELETED') {
         this.deps.clusters.invalidate(event.cluster);
+        this.deps.types.invalidate(event.cluster);
         return;
       }
       // An initializer removed itself: move the owning Workspace on.
@@ -138,7 +144,13 @@ export class WorkspaceController {
       while (entry.again && !this.stopped) {
         entry.again = false;
         try {
-          await this.reconcile(cluster, name);
+          await this.slot();
+          try {
+            await this.reconcile(cluster, name);
+          } finally {
+            this.active--;
+            this.waiting.shift()?.();
+          }
         } catch (err) {
           const afterMs = err instanceof RetryLater ? err.afterMs : 250;
           if (!(err instanceof RetryLater)) this.deps.logger.warn({ err, cluster, name }, 'workspace reconcile failed; retrying');
@@ -152,6 +164,11 @@ export class WorkspaceController {
       this.running.delete(key);
     })();
     this.running.set(key, entry);
+  }
+
+  private async slot(): Promise<void> {
+    if (this.active >= 12) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
   }
 
   private async reconcile(clusterName: string, name: string): Promise<void> {
@@ -180,7 +197,10 @@ export class WorkspaceController {
 
     const type = spec.type ? await this.deps.types.resolve(spec.type, parent) : undefined;
     const chain: ResolvedType[] = type ? await this.deps.types.chain(type) : [];
-    let child = await this.childOf(ws, spec, childPath);
+    // A Workspace still Scheduling without spec.cluster usually has no cluster yet: try to create it
+    // first and look for an earlier pass's cluster only when the path is taken (saves a read per Workspace).
+    let child = status.phase === 'Scheduling' && !spec.cluster ? null : await this.childOf(ws, spec, childPath);
+    let createdLc: { phase: Phase; initializers: string[] } | undefined;
     if (!child) {
       const initializers = chain.filter((t) => (t.object.spec as { initializer?: boolean } | undefined)?.initializer === true).map((t) => t.key);
       let owner: string | undefined;
@@ -189,8 +209,19 @@ export class WorkspaceController {
       } catch {
         owner = undefined;
       }
+      const phase: Phase = initializers.length > 0 ? 'Initializing' : 'Ready';
+      // Without initializers, hooks or default bindings nothing else happens before Ready: the
+      // Workspace's final status commits together with the cluster (one commit per workspace).
+      const direct = phase === 'Ready' && chain.every((t) => !(t.object.spec as { defaultAPIBindings?: unknown[] } | undefined)?.defaultAPIBindings?.length);
       try {
         child = await clusters.create(childPath, {
+          ...(direct
+            ? {
+                alsoWrite: (created: LogicalCluster) => [
+                  { key: wsKey(clusterName, name), value: JSON.stringify(this.statusFor(ws, spec, status, created, 'Ready', [])), expectRv: row.rv },
+                ],
+              }
+            : {}),
           ...(owner ? { owner } : {}),
           phase: initializers.length > 0 ? 'Initializing' : 'Ready',
           initializers,
@@ -198,10 +229,14 @@ export class WorkspaceController {
           workspace: { cluster: clusterName, name, uid: ws.metadata?.uid ?? '' },
           baseUrl: this.deps.baseUrl,
         });
+        if (direct) return;
+        createdLc = { phase, initializers };
       } catch (e) {
+        if (e instanceof WriteConflictError) throw new RetryLater(0);
         if (!(e instanceof ClusterExistsError)) throw e;
-        // Another replica (or an earlier, interrupted pass) won: read again.
-        throw new RetryLater(0);
+        // Another replica (or an earlier, interrupted pass) created it: adopt it if it is ours.
+        child = await this.childOf(ws, spec, childPath);
+        if (!child) throw new RetryLater(0);
       }
     }
 
@@ -227,9 +262,10 @@ export class WorkspaceController {
     }
 
     // Initializing: run the server-side initializers this server has hooks for.
-    const lcRow = await store.get(lcKey(child.name));
-    if (!lcRow) throw new Error(`logical cluster ${child.path} has no LogicalCluster object`);
-    const lc = JSON.parse(lcRow.value) as KubeObject;
+    // Just created without initializers: the LogicalCluster is Ready already, no need to read it back.
+    const lcRow = createdLc?.phase === 'Ready' ? undefined : await store.get(lcKey(child.name));
+    if (!lcRow && !createdLc) throw new Error(`logical cluster ${child.path} has no LogicalCluster object`);
+    const lc = lcRow ? (JSON.parse(lcRow.value) as KubeObject) : { status: createdLc };
     const lcStatus = (lc.status ?? {}) as { phase?: Phase; initializers?: string[] };
     let pending = lcStatus.initializers ?? [];
     const hooked = pending.filter((i) => this.deps.initializers[i]);
@@ -252,15 +288,29 @@ export class WorkspaceController {
     }
     pending = pending.filter((i) => !hooked.includes(i));
     const lcPhase: Phase = pending.length === 0 ? 'Ready' : 'Initializing';
-    if (lcPhase !== lcStatus.phase || hooked.length > 0) {
+    if (lcRow && (lcPhase !== lcStatus.phase || hooked.length > 0)) {
       lc.status = { ...lcStatus, phase: lcPhase, initializers: pending };
       const result = await store.put(lcKey(child.name), lcRow.rv, JSON.stringify(lc));
       if (!result.ok) throw new RetryLater(0);
     }
 
-    const url = `${this.deps.baseUrl}/clusters/${child.path}`;
+    const next = this.statusFor(ws, spec, status, child, lcPhase, pending);
+    if (isDeepStrictEqual({ s: next.spec, p: status.phase, i: status.initializers }, { s: ws.spec, p: lcPhase, i: pending })) return;
+    const result = await store.put(wsKey(clusterName, name), row.rv, JSON.stringify(next));
+    if (!result.ok && result.why === 'conflict') throw new RetryLater(0);
+  }
+
+  /** The Workspace as it should be once its logical cluster exists. */
+  private statusFor(
+    ws: KubeObject,
+    spec: { type?: TypeReference; cluster?: string; URL?: string },
+    status: { phase?: Phase; conditions?: unknown[]; initializers?: string[] },
+    child: LogicalCluster,
+    lcPhase: Phase,
+    pending: string[],
+  ): KubeObject {
     const next = structuredClone(ws);
-    next.spec = { ...spec, cluster: child.name, URL: url };
+    next.spec = { ...spec, cluster: child.name, URL: `${this.deps.baseUrl}/clusters/${child.path}` };
     next.status = {
       ...status,
       phase: lcPhase,
@@ -272,9 +322,7 @@ export class WorkspaceController {
           : condition('WorkspaceInitialized', false, 'InitializerExists', `waiting for initializers: ${pending.join(', ')}`),
       ],
     };
-    if (isDeepStrictEqual({ s: next.spec, p: status.phase, i: status.initializers }, { s: ws.spec, p: lcPhase, i: pending })) return;
-    const result = await store.put(wsKey(clusterName, name), row.rv, JSON.stringify(next));
-    if (!result.ok && result.why === 'conflict') throw new RetryLater(0);
+    return next;
   }
 
   /** The Workspace's logical cluster: by `spec.cluster`, else by path if it belongs to this Workspace (an interrupted earlier pass). */
@@ -299,20 +347,10 @@ export class WorkspaceController {
    */
   private async deleteCluster(cluster: LogicalCluster): Promise<boolean> {
     const { store, clusters } = this.deps;
-    const lcRow = await store.get(lcKey(cluster.name));
-    if (lcRow) {
-      const lc = JSON.parse(lcRow.value) as KubeObject;
-      if ((lc.status as { phase?: string } | undefined)?.phase !== 'Terminating') {
-        lc.status = { ...(lc.status as object), phase: 'Terminating' };
-        lc.metadata = { ...lc.metadata, deletionTimestamp: lc.metadata?.deletionTimestamp ?? now() };
-        await store.put(lcKey(cluster.name), lcRow.rv, JSON.stringify(lc));
-      }
-    }
     let done = true;
     for (const child of await clusters.children(cluster.name)) {
       if (!(await this.deleteCluster(child))) done = false;
     }
-    if (!done) return false;
     const { rows } = await store.pool.query<{ resource: string; namespace: string; name: string; rv: string; value: string }>(
       `select resource, namespace, name, rv, value from apiserver.objects where cluster = $1 and value like '%"finalizers":[%'`,
       [cluster.name],
@@ -327,8 +365,20 @@ export class WorkspaceController {
         await store.put({ cluster: cluster.name, resource: r.resource, namespace: r.namespace, name: r.name }, Number(r.rv), JSON.stringify(obj));
       }
     }
-    if (!done) return false;
-    await clusters.remove(cluster);
-    return true;
+    if (done) {
+      await clusters.remove(cluster);
+      return true;
+    }
+    // Something holds it: show Terminating on its LogicalCluster while waiting.
+    const lcRow = await store.get(lcKey(cluster.name));
+    if (lcRow) {
+      const lc = JSON.parse(lcRow.value) as KubeObject;
+      if ((lc.status as { phase?: string } | undefined)?.phase !== 'Terminating') {
+        lc.status = { ...(lc.status as object), phase: 'Terminating' };
+        lc.metadata = { ...lc.metadata, deletionTimestamp: lc.metadata?.deletionTimestamp ?? now() };
+        await store.put(lcKey(cluster.name), lcRow.rv, JSON.stringify(lc));
+      }
+    }
+    return false;
   }
 }

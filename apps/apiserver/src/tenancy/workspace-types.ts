@@ -38,15 +38,37 @@ export function universalType(): KubeObject {
  * cluster and then its ancestors up to root, nearest first.
  */
 export class WorkspaceTypeResolver {
+  /**
+   * WorkspaceTypes and cluster types by key, kept until a watch event
+   * changes them (every Workspace create reads the same few types; this keeps
+   * those reads off the database).
+   */
+  private readonly typeCache = new Map<string, ResolvedType | null>();
+  private readonly clusterTypeCache = new Map<string, string | null>();
+
   constructor(
     private readonly store: Store,
     private readonly clusters: ClusterDirectory,
   ) {}
 
+  /** Drops cached answers for a changed WorkspaceType or a removed logical cluster. */
+  invalidate(cluster: string, typeName?: string): void {
+    if (typeName === undefined) this.clusterTypeCache.delete(cluster);
+    else this.typeCache.delete(`${cluster}/${typeName}`);
+  }
+
   private async getIn(cluster: LogicalCluster, name: string): Promise<ResolvedType | undefined> {
+    const cacheKey = `${cluster.name}/${name}`;
+    const hit = this.typeCache.get(cacheKey);
+    if (hit !== undefined) return hit ?? undefined;
     const row = await this.store.get({ cluster: cluster.name, resource: WORKSPACE_TYPES, namespace: '', name });
-    if (!row) return undefined;
-    return { path: cluster.path, name, key: `${cluster.path}:${name}`, object: JSON.parse(row.value) as KubeObject };
+    const found = row ? { path: cluster.path, name, key: `${cluster.path}:${name}`, object: JSON.parse(row.value) as KubeObject } : undefined;
+    // Negative answers are not cached: a type created on another replica must be found at once.
+    if (found) {
+      if (this.typeCache.size > 10_000) this.typeCache.clear();
+      this.typeCache.set(cacheKey, found);
+    }
+    return found;
   }
 
   async resolve(ref: TypeReference, from: LogicalCluster): Promise<ResolvedType | undefined> {
@@ -82,8 +104,14 @@ export class WorkspaceTypeResolver {
 
   /** The resolved type of an existing logical cluster (from its LogicalCluster annotation). */
   async typeOfCluster(cluster: LogicalCluster): Promise<ResolvedType | undefined> {
-    const row = await this.store.get({ cluster: cluster.name, resource: LOGICAL_CLUSTERS, namespace: '', name: LOGICAL_CLUSTER_NAME });
-    const key = row ? (JSON.parse(row.value) as KubeObject).metadata?.annotations?.[TYPE_ANNOTATION] : undefined;
+    let key = this.clusterTypeCache.get(cluster.name);
+    if (key === undefined) {
+      const row = await this.store.get({ cluster: cluster.name, resource: LOGICAL_CLUSTERS, namespace: '', name: LOGICAL_CLUSTER_NAME });
+      // The type annotation never changes after creation.
+      key = (row ? (JSON.parse(row.value) as KubeObject).metadata?.annotations?.[TYPE_ANNOTATION] : undefined) ?? null;
+      if (this.clusterTypeCache.size > 100_000) this.clusterTypeCache.clear();
+      if (row) this.clusterTypeCache.set(cluster.name, key);
+    }
     if (!key) return undefined;
     const at = key.lastIndexOf(':');
     return this.resolve({ path: key.slice(0, at), name: key.slice(at + 1) }, cluster);

@@ -285,6 +285,8 @@ describe('deletion', () => {
     expect(pending.metadata?.deletionTimestamp).toBeDefined();
     const held = await dev.read({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', namespace: 'default' } });
     expect(held.metadata?.deletionTimestamp).toBeDefined();
+    const lc = (await dev.read({ apiVersion: 'core.kcp.io/v1alpha1', kind: 'LogicalCluster', metadata: { name: 'cluster' } })) as Workspace;
+    expect(lc.status?.phase).toBe('Terminating');
     await dev.patch(
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', namespace: 'default', finalizers: null } } as unknown as KubernetesObject,
       undefined,

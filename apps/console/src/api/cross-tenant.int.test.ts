@@ -13,7 +13,7 @@
  * this file (a new kind of path id needs one line in FOREIGN_IDS).
  */
 import { can, type Role } from '@atrium/core';
-import { createApiToken, createPrismaClient, makeOrg, type PrismaClient, removeMember } from '@atrium/db';
+import { backendTokenId, createApiToken, createPrismaClient, makeOrg, mintBackendToken, type PrismaClient, removeMember } from '@atrium/db';
 import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
 import { encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,7 @@ beforeAll(async () => {
     const cluster = await client.logicalCluster.create({
       data: { orgId: f.org.id, teamId: team.id, name: 'dev', kcpPath: `root:${f.org.slug}:core:dev`, templateId: template.id, regions: [], phase: 'Ready' },
     });
+    const kubeconfigToken = await mintBackendToken(client, { username: f.users.owner!.email, groups: [], clusters: [cluster.kcpPath] });
     ids[key] = {
       teamId: team.id,
       memberId: f.memberships.owner!.id,
@@ -104,6 +105,7 @@ beforeAll(async () => {
       tokenId: apiToken.id,
       templateId: template.id,
       clusterId: cluster.id,
+      kubeconfigTokenId: backendTokenId(kubeconfigToken.tokenHash),
     };
   }
   // The leaver had a session and a token in B, then was removed.
@@ -158,7 +160,7 @@ async function snapshot() {
     client.logicalCluster.findMany({ orderBy: { id: 'asc' }, select: { id: true, phase: true } }),
     client.clusterTemplate.findMany({ orderBy: { id: 'asc' }, select: { id: true, name: true, updatedAt: true } }),
     client.budget.count(),
-    client.$queryRawUnsafe<Array<{ n: number }>>('select count(*)::int as n from apiserver.tokens'),
+    client.$queryRawUnsafe<Array<{ n: number; revoked: number }>>('select count(*)::int as n, count(revoked_at)::int as revoked from apiserver.tokens'),
   ]);
   return { audit, members, teams, invitations, tokensLive, orgs, clusters, templates, budgets, clusterTokens };
 }

@@ -11,8 +11,10 @@ import { listAudit } from './routes/audit/list-audit.js';
 import { deleteClusterRoute } from './routes/clusters/delete-cluster.js';
 import { downloadKubeconfigRoute } from './routes/clusters/download-kubeconfig.js';
 import { getClusterRoute } from './routes/clusters/get-cluster.js';
+import { listClusterTokensRoute } from './routes/clusters/list-cluster-tokens.js';
 import { listClustersRoute } from './routes/clusters/list-clusters.js';
 import { requestClusterRoute } from './routes/clusters/request-cluster.js';
+import { revokeClusterTokenRoute } from './routes/clusters/revoke-cluster-token.js';
 import { acceptInvitationRoute } from './routes/invitations/accept-invitation.js';
 import { createInvitationRoute } from './routes/invitations/create-invitation.js';
 import { listInvitationsRoute } from './routes/invitations/list-invitations.js';
@@ -86,6 +88,8 @@ export const apiRoutes: AnyRoute[] = [
   getClusterRoute,
   deleteClusterRoute,
   downloadKubeconfigRoute,
+  listClusterTokensRoute,
+  revokeClusterTokenRoute,
 ];
 
 export const openApiRoute: AnyRoute = defineRoute({

@@ -45,6 +45,34 @@ export function SignInForm({ next, notice }: { next?: string | undefined; notice
   );
 }
 
+/**
+ * One button per configured OAuth/OIDC provider (the server decides which;
+ * none by default). next-auth's `signIn(id)` posts its CSRF token and follows
+ * the provider's authorize redirect.
+ */
+export function OAuthButtons({ providers, next }: { providers: Array<{ id: string; name: string }>; next?: string | undefined }) {
+  const [pending, setPending] = useState<string | null>(null);
+  if (providers.length === 0) return null;
+  return (
+    <div className="stack">
+      <p className="muted">or</p>
+      {providers.map((p) => (
+        <button
+          key={p.id}
+          type="button"
+          disabled={pending !== null}
+          onClick={() => {
+            setPending(p.id);
+            void signIn(p.id, { callbackUrl: safeNext(next) });
+          }}
+        >
+          {pending === p.id ? `Redirecting to ${p.name}…` : `Continue with ${p.name}`}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 export function SignUpForm({ invitationToken, invitedEmail, next }: { invitationToken?: string; invitedEmail?: string; next?: string }) {
   const router = useRouter();
   const form = useApiForm(

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { ApiError, api } from './api-client';
+import { ClusterTokens, clusterTokensKey } from './cluster-tokens';
 import { type ClusterView, type Phase, PhaseBadge, TERMINAL_PHASES } from './cluster-types';
 import { FormError } from './form';
 
@@ -38,7 +39,20 @@ function download(filename: string, text: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function ClusterDetail({ org, initial, canDelete, canAccess }: { org: string; initial: ClusterView; canDelete: boolean; canAccess: boolean }) {
+export function ClusterDetail({
+  org,
+  initial,
+  canDelete,
+  canAccess,
+  tokens,
+}: {
+  org: string;
+  initial: ClusterView;
+  canDelete: boolean;
+  canAccess: boolean;
+  /** Which kubeconfig tokens the viewer manages: none (billing), their own, or everyone's (owners, admins). */
+  tokens: 'none' | 'own' | 'everyone';
+}) {
   const queryClient = useQueryClient();
   const key = ['cluster', org, initial.id];
   // Live progress: poll the API until the cluster settles in a terminal phase.
@@ -54,7 +68,10 @@ export function ClusterDetail({ org, initial, canDelete, canAccess }: { org: str
 
   const kubeconfig = useMutation({
     mutationFn: () => api<{ kubeconfig: string; contextName: string; server: string }>(`/orgs/${org}/clusters/${c.id}/kubeconfig`, { method: 'POST' }),
-    onSuccess: (data) => download(filename, data.kubeconfig),
+    onSuccess: (data) => {
+      download(filename, data.kubeconfig);
+      void queryClient.invalidateQueries({ queryKey: clusterTokensKey(org, c.id) });
+    },
   });
   const [confirmText, setConfirmText] = useState('');
   const [confirming, setConfirming] = useState(false);
@@ -155,6 +172,8 @@ export function ClusterDetail({ org, initial, canDelete, canAccess }: { org: str
           )}
         </div>
       </div>
+
+      {tokens !== 'none' ? <ClusterTokens org={org} clusterId={c.id} everyone={tokens === 'everyone'} /> : null}
 
       {deletable ? (
         <div className="card">

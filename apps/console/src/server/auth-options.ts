@@ -1,17 +1,35 @@
+import { type AtriumEnv, createLogger, env } from '@atrium/config';
 import { isAppError } from '@atrium/core';
-import { authenticateWithPassword } from '@atrium/db';
+import { authenticateWithPassword, type PrismaClient, signInWithOAuth } from '@atrium/db';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { authSecret } from './config.js';
-import { db } from './db.js';
+import { db as defaultDb } from './db.js';
+import { OAUTH_ERROR_NO_VERIFIED_EMAIL, type OAuthUser, oauthConfigWarnings, oauthProviders } from './oauth-providers.js';
 import { clientIp } from './request-meta.js';
+
+const log = createLogger('console-auth');
+let warned = false;
 
 /**
  * next-auth v4 with JWT sessions. Credentials sign-in goes through the
  * throttled `authenticateWithPassword`; its messages (e.g. "Too many failed
  * sign-ins…") reach the sign-in form as the `error` of `signIn()`.
+ *
+ * OAuth/OIDC providers (off unless configured, see oauth-providers.ts) run
+ * without a next-auth adapter: the adapter's rule is "never link by email"
+ * (or, with allowDangerousEmailAccountLinking, link by any email), while we
+ * link by provider-verified email only and drop an unverified squatter's
+ * password, so `signInWithOAuth` writes the Account rows itself. The JWT's
+ * `sub` is then our user id, exactly as for password sign-in.
  */
-export function authOptions(): NextAuthOptions {
+export function authOptions(deps: { env?: AtriumEnv; db?: () => PrismaClient } = {}): NextAuthOptions {
+  const e = deps.env ?? env();
+  const db = deps.db ?? defaultDb;
+  if (!warned) {
+    warned = true;
+    for (const w of oauthConfigWarnings(e)) log.warn(w);
+  }
   const providers: NextAuthOptions['providers'] = [
     CredentialsProvider({
       id: 'credentials',
@@ -31,6 +49,7 @@ export function authOptions(): NextAuthOptions {
         }
       },
     }),
+    ...oauthProviders(e),
   ];
   return {
     secret: authSecret(),
@@ -38,6 +57,30 @@ export function authOptions(): NextAuthOptions {
     pages: { signIn: '/signin', error: '/signin' },
     providers,
     callbacks: {
+      async signIn({ user, account }) {
+        if (account?.type !== 'oauth') return true;
+        const profile = user as Partial<OAuthUser>;
+        try {
+          const ours = await signInWithOAuth(db(), {
+            provider: account.provider,
+            providerAccountId: account.providerAccountId,
+            email: profile.email,
+            emailVerified: profile.emailVerified === true,
+            name: profile.name,
+            image: profile.image,
+          });
+          // next-auth hands this same object to the jwt callback: from here
+          // on the session is about our user, not the provider's subject.
+          user.id = ours.id;
+          return true;
+        } catch (err) {
+          if (isAppError(err) && err.code === 'FORBIDDEN') return `/signin?error=${OAUTH_ERROR_NO_VERIFIED_EMAIL}`;
+          // next-auth would put a thrown message in the error page's URL; a
+          // database error's text is for the log, not the browser.
+          log.error({ err, provider: account.provider }, 'OAuth sign-in failed');
+          return '/signin?error=OAuthCallback';
+        }
+      },
       async jwt({ token, user }) {
         if (user) token.sub = user.id;
         return token;

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { clusterAccessGroups, clusterContextName, effectiveTeamIds, mayAccessClusterIn, mayManageClustersIn, teamAncestry } from './cluster-access.js';
+import {
+  clusterAccessGroups,
+  clusterContextName,
+  effectiveTeamIds,
+  mayAccessClusterIn,
+  mayManageClustersIn,
+  mayManageOthersClusterTokens,
+  retainedClusterAccessGroups,
+  teamAncestry,
+} from './cluster-access.js';
 
 // platform ─┬─ payments ── checkout
 //           └─ web
@@ -64,5 +73,27 @@ describe('clusterAccessGroups', () => {
   });
   it('names contexts <org>/<team>/<cluster>', () => {
     expect(clusterContextName('acme', 'payments', 'dev')).toBe('acme/payments/dev');
+  });
+});
+
+describe('retainedClusterAccessGroups (which issued tokens survive a membership change)', () => {
+  const subset = (token: string[], kept: string[] | null) => kept !== null && token.every((g) => kept.includes(g));
+  const adminToken = ['atrium:team:payments', 'atrium:org-admins:o1'];
+  const devToken = ['atrium:team:checkout', 'atrium:team:payments'];
+  it.each([
+    // after the change: role, effective teams → does each token survive?
+    ['removed from the org', null, ['payments', 'checkout'], false, false],
+    ['demoted to billing', 'billing', ['payments', 'checkout'], false, false],
+    ['admin demoted to developer', 'developer', ['payments', 'checkout'], false, true],
+    ['developer who left payments', 'developer', ['web'], false, false],
+    ['developer still in payments, added to web', 'developer', ['payments', 'checkout', 'web'], false, true],
+    ['admin unchanged', 'admin', ['payments', 'checkout'], true, true],
+  ] as const)('%s', (_label, role, teamsNow, adminSurvives, devSurvives) => {
+    const kept = retainedClusterAccessGroups({ orgId: 'o1', role, effectiveTeams: new Set(teamsNow) });
+    expect(subset(adminToken, kept)).toBe(adminSurvives);
+    expect(subset(devToken, kept)).toBe(devSurvives);
+  });
+  it('lets only owners and admins manage other people’s tokens', () => {
+    expect((['owner', 'admin', 'developer', 'billing'] as const).map(mayManageOthersClusterTokens)).toEqual([true, true, false, false]);
   });
 });

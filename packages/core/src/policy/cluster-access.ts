@@ -52,6 +52,23 @@ export function clusterAccessGroups(o: { orgId: string; role: Role; effectiveTea
   return groups;
 }
 
+/**
+ * The groups a person's existing cluster tokens may still carry, given their membership now; null when
+ * they may hold no cluster token at all (removed from the org, or billing). A token is a snapshot of the
+ * groups at issue time, so after a removal, a demotion or leaving a team every token carrying a group
+ * outside this set is revoked: that is what makes "a removed member loses access immediately" hold
+ * without rewriting RBAC in every cluster.
+ */
+export function retainedClusterAccessGroups(o: { orgId: string; role: Role | null; effectiveTeams: ReadonlySet<string> }): string[] | null {
+  if (!o.role || !can(o.role, 'cluster:kubeconfig')) return null;
+  return clusterAccessGroups({ orgId: o.orgId, role: o.role, effectiveTeams: o.effectiveTeams });
+}
+
+/** May `role` see and revoke other people's kubeconfig tokens for a cluster (everyone sees their own)? */
+export function mayManageOthersClusterTokens(role: Role): boolean {
+  return can(role, 'cluster:manage-any-team');
+}
+
 /** The kubeconfig context of a cluster: `<org>/<team>/<cluster>`. */
 export function clusterContextName(orgSlug: string, teamSlug: string, clusterName: string): string {
   return `${orgSlug}/${teamSlug}/${clusterName}`;

@@ -28,4 +28,5 @@ export { consumeOneTimeToken, issueOneTimeToken, ONE_TIME_TTL_MS, type OneTimePu
 export { requestPasswordReset } from './users/request-password-reset.js';
 export { resendVerification } from './users/resend-verification.js';
 export { resetPassword } from './users/reset-password.js';
+export { type OAuthIdentity, signInWithOAuth } from './users/sign-in-with-oauth.js';
 export { verifyEmail } from './users/verify-email.js';

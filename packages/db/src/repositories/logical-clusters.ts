@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { LogicalClusterPhase } from '../generated/prisma/enums.js';
+import { revokeClusterBackendTokens } from './backend-tokens/revoke-cluster-backend-tokens.js';
 
 /** graphile-worker task that reconciles one logical cluster. */
 export const RECONCILE_LOGICAL_CLUSTER_TASK = 'logical-cluster-reconcile';
@@ -123,7 +124,7 @@ export async function createLogicalClusterRequest(client: PrismaClient, input: N
 }
 
 /**
- * Marks a cluster for deletion and enqueues the reconcile, in one transaction.
+ * Marks a cluster for deletion, enqueues the reconcile and revokes its kubeconfig tokens, in one transaction.
  * Scoped by org: a foreign id matches nothing and answers false, like a missing one.
  */
 export async function requestLogicalClusterDeletion(client: PrismaClient, where: { orgId: string; id: string }): Promise<boolean> {
@@ -132,7 +133,12 @@ export async function requestLogicalClusterDeletion(client: PrismaClient, where:
       where: { id: where.id, orgId: where.orgId, phase: { in: ['Requested', 'Provisioning', 'Ready', 'Failed'] } },
       data: { phase: 'Deleting', message: null },
     });
-    if (count === 1) await enqueueReconcile(tx, where.id);
+    if (count === 1) {
+      await enqueueReconcile(tx, where.id);
+      // Nobody reaches a cluster being deleted, and its path may be taken again by a new cluster later.
+      const row = await tx.logicalCluster.findFirst({ where: { id: where.id, orgId: where.orgId }, select: { kcpPath: true } });
+      if (row) await revokeClusterBackendTokens(tx, row.kcpPath);
+    }
     return count === 1;
   });
 }

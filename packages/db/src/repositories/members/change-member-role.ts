@@ -1,5 +1,6 @@
 import { AppError, decideMemberChange, type Role } from '@atrium/core';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { revokeStaleBackendTokens } from '../backend-tokens/revoke-stale-backend-tokens.js';
 import { type Actor, type Db, lockOrg } from '../shared.js';
 
 export async function changeMemberRole(
@@ -15,6 +16,8 @@ export async function changeMemberRole(
     const verdict = decideMemberChange({ actor: o.actorRole, from: member.role, to: o.role, ownerCount });
     if (!verdict.ok) throw new AppError(verdict.reason === 'last-owner' ? 'CONFLICT' : 'FORBIDDEN', verdict.message);
     const updated = await tx.membership.update({ where: { id: member.id }, data: { role: o.role } });
+    // A demotion (to billing: all; admin to developer: the org-admins ones) locks the old kubeconfig tokens out now.
+    const kubeconfigTokensRevoked = await revokeStaleBackendTokens(tx, { orgId: o.orgId, userId: member.userId });
     await recordAuditEvent(tx, {
       orgId: o.orgId,
       actor: o.actor,
@@ -22,7 +25,7 @@ export async function changeMemberRole(
       targetType: 'member',
       targetId: member.id,
       before: { role: member.role, userId: member.userId },
-      after: { role: updated.role, userId: member.userId },
+      after: { role: updated.role, userId: member.userId, kubeconfigTokensRevoked },
     });
     return { id: updated.id, role: updated.role };
   });

@@ -1,5 +1,6 @@
 import { AppError } from '@atrium/core';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { revokeStaleBackendTokens } from '../backend-tokens/revoke-stale-backend-tokens.js';
 import type { Actor, Db } from '../shared.js';
 
 /** Adds (member = true) or removes a member of the org to/from a team. Idempotent. */
@@ -16,13 +17,15 @@ export async function setTeamMembership(db: Db, o: { orgId: string; actor: Actor
     if (o.member === !!existing) return;
     if (o.member) await tx.teamMember.create({ data: { teamId: team.id, membershipId: membership.id } });
     else await tx.teamMember.delete({ where: key });
+    // Leaving a team: tokens that carry its group (or a sub-team's no longer reached) stop working with it.
+    const kubeconfigTokensRevoked = o.member ? 0 : await revokeStaleBackendTokens(tx, { orgId: o.orgId, userId: membership.userId });
     await recordAuditEvent(tx, {
       orgId: o.orgId,
       actor: o.actor,
       action: o.member ? 'team.member.add' : 'team.member.remove',
       targetType: 'team',
       targetId: team.id,
-      after: { memberId: membership.id, userId: membership.userId },
+      after: { memberId: membership.id, userId: membership.userId, ...(o.member ? {} : { kubeconfigTokensRevoked }) },
     });
   });
 }

@@ -1,5 +1,6 @@
 import { AppError } from '@atrium/core';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { enqueueTemplateWorkspaceTypeSync } from './template-workspace-type.js';
 import { type Actor, type Db, isUniqueViolation } from '../shared.js';
 import { checkTemplateInput } from './check-template-input.js';
 import { type TemplateInput, type TemplateRow, templateInclude, toTemplateRow } from './template-row.js';
@@ -47,6 +48,7 @@ export async function createTemplate(db: Db, o: { orgId: string; actor: Actor; i
         include: templateInclude(o.orgId),
       });
       const row = toTemplateRow(created);
+      await enqueueTemplateWorkspaceTypeSync(tx, { orgId: o.orgId, slug: row.slug });
       await recordAuditEvent(tx, {
         orgId: o.orgId,
         actor: o.actor,

@@ -1,5 +1,6 @@
 import { AppError } from '@atrium/core';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { enqueueTemplateWorkspaceTypeSync } from './template-workspace-type.js';
 import type { Actor, Db } from '../shared.js';
 
 /**
@@ -19,6 +20,7 @@ export async function deleteTemplate(db: Db, o: { orgId: string; actor: Actor; t
       );
     }
     await tx.clusterTemplate.delete({ where: { id: t.id } });
+    await enqueueTemplateWorkspaceTypeSync(tx, { orgId: o.orgId, slug: t.slug });
     await recordAuditEvent(tx, {
       orgId: o.orgId,
       actor: o.actor,

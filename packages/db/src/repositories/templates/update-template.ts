@@ -1,5 +1,6 @@
 import { AppError } from '@atrium/core';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { enqueueTemplateWorkspaceTypeSync } from './template-workspace-type.js';
 import type { Actor, Db } from '../shared.js';
 import { checkTemplateInput } from './check-template-input.js';
 import { templateAuditView } from './create-template.js';
@@ -53,6 +54,7 @@ export async function updateTemplate(db: Db, o: { orgId: string; actor: Actor; t
       include: templateInclude(o.orgId),
     });
     const row = toTemplateRow(updated);
+    await enqueueTemplateWorkspaceTypeSync(tx, { orgId: o.orgId, slug: row.slug });
     await recordAuditEvent(tx, {
       orgId: o.orgId,
       actor: o.actor,

@@ -1,4 +1,4 @@
-import { effectiveTeamIds, isAppError, mayAccessClusterIn, mayManageClustersIn } from '@atrium/core';
+import { effectiveTeamIds, isAppError, mayAccessClusterIn, mayManageClustersIn, mayManageOthersClusterTokens } from '@atrium/core';
 import { getCluster, listTeams } from '@atrium/db';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
@@ -33,6 +33,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ org: s
       initial={toClusterDto(cluster)}
       canDelete={mayManageClustersIn(ctx.role, cluster.team.id, mine) && ctx.can('cluster:delete')}
       canAccess={mayAccessClusterIn(ctx.role, cluster.team.id, mine)}
+      tokens={!ctx.can('cluster:kubeconfig') ? 'none' : mayManageOthersClusterTokens(ctx.role) ? 'everyone' : 'own'}
     />
   );
 }
