@@ -96,6 +96,18 @@ test('request a cluster, watch it become Ready, use it with kubectl, delete it',
     expect((await k('get', 'ns', '-o', 'name')).stdout).toContain('namespace/e2e');
   });
 
+  await test.step('revoke the token on the cluster page: kubectl is locked out at once', async () => {
+    const tokens = page.getByRole('table', { name: 'Kubeconfig tokens' });
+    await expect(tokens.getByText('active')).toHaveCount(1);
+    await tokens.getByRole('button', { name: 'Revoke' }).click();
+    await expect(tokens.getByText(/^revoked /)).toBeVisible();
+    const result = await run(kubectl, ['--kubeconfig', kubeconfig, 'get', 'ns'], { timeout: 30_000 }).then(
+      () => 'succeeded',
+      (e: { stderr?: string }) => e.stderr ?? 'failed',
+    );
+    expect(result).toMatch(/Unauthorized/);
+  });
+
   await test.step('delete with typed confirmation, until Deleted', async () => {
     await page.getByRole('button', { name: 'Delete cluster…' }).click();
     const confirm = page.getByRole('button', { name: `Delete ${name}` });

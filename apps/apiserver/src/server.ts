@@ -28,7 +28,7 @@ import { CrdController, crdValidation } from './crd/controller.js';
 import { decodeKubernetesProtobuf } from './http/protobuf.js';
 import { ApiError, errors } from './http/status.js';
 import { ensureTlsMaterial } from './http/tls.js';
-import { ResourceRegistry } from './registry/registry.js';
+import { ClusterResources, ResourceRegistry } from './registry/registry.js';
 import { ClusterDirectory, type LogicalCluster } from './storage/clusters.js';
 import { migrateApiserverSchema } from './storage/migrate.js';
 import { Store } from './storage/store.js';
@@ -274,11 +274,24 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
     const user = await authenticator.authenticate(req.headers.authorization);
     if (!user) throw errors.unauthorized();
-    const { cluster: selector, rest: restPath } = splitCluster(url.pathname);
+    // An APIExport's view (kcp's virtual workspace): its bound resources across every binding
+    // (`/services/apiexport/<path>/<export>/clusters/*/…`), for wildcard (system) identities only.
+    let pathname = url.pathname;
+    let exportView: ClusterResources | undefined;
+    const view = /^\/services\/apiexport\/([^/]+)\/([^/]+)(\/clusters\/.*)$/.exec(pathname);
+    if (view) {
+      if (!user.wildcard) throw errors.forbidden(`User "${user.name}" cannot use APIExport views`);
+      const types = await bindings.exportTypes(decodeURIComponent(view[1]!), decodeURIComponent(view[2]!));
+      if (!types) throw errors.notFoundPath(`APIExport ${view[1]}:${view[2]} not found`);
+      exportView = new ClusterResources(types);
+      pathname = view[3]!;
+    }
+    const { cluster: selector, rest: restPath } = splitCluster(pathname);
     const r = route(restPath);
     if (!r) throw errors.notFoundPath();
+    if (exportView && selector !== '*') throw errors.notFoundPath('APIExport views serve /clusters/* only');
     const cluster = await authorizeCluster(user, selector);
-    const resources = cluster ? registry.forCluster(cluster.name) : registry.builtins();
+    const resources = exportView ?? (cluster ? registry.forCluster(cluster.name) : registry.builtins());
     if (r.kind !== 'resource' && method !== 'GET') throw errors.methodNotAllowed(`${method} is not supported on ${restPath}`);
     const accept = req.headers.accept;
     const serverAddress = `${req.headers.host ?? ''}`;

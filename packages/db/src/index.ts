@@ -36,15 +36,15 @@ export {
 export { listRegions, type RegionRow } from './repositories/regions/list-regions.js';
 export { createTemplate } from './repositories/templates/create-template.js';
 export { deleteTemplate } from './repositories/templates/delete-template.js';
+export { getTemplate } from './repositories/templates/get-template.js';
+export { listTemplates } from './repositories/templates/list-templates.js';
+export type { TemplateInput, TemplateRow } from './repositories/templates/template-row.js';
 export {
   enqueueTemplateWorkspaceTypeSync,
   loadTemplateForWorkspaceType,
   SYNC_TEMPLATE_WORKSPACE_TYPE_TASK,
   type TemplateForWorkspaceType,
 } from './repositories/templates/template-workspace-type.js';
-export { getTemplate } from './repositories/templates/get-template.js';
-export { listTemplates } from './repositories/templates/list-templates.js';
-export type { TemplateInput, TemplateRow } from './repositories/templates/template-row.js';
 export { type TemplatePatch, updateTemplate } from './repositories/templates/update-template.js';
 export { DEMO, DEMO_REGIONS, seedDemo, seedPlatformCatalog } from './seed/demo.js';
 export { makeOrg, makeUser } from './seed/factories.js';

@@ -33,6 +33,16 @@ export function exportSchemaNames(spec: ExportSpec | undefined): string[] {
   return [...(spec?.latestResourceSchemas ?? []), ...(spec?.resources ?? []).map((r) => r.schema)];
 }
 
+/** An APIResourceSchema's spec in CRD shape (its versions carry the schema itself, not `{openAPIV3Schema}`). */
+function toCrdSpec(spec: SchemaSpec): CrdSpec {
+  return {
+    group: spec.group,
+    names: spec.names,
+    scope: spec.scope,
+    versions: spec.versions.map((v) => ({ ...v, schema: v.schema ? { openAPIV3Schema: v.schema } : undefined })) as CrdSpec['versions'],
+  };
+}
+
 /** Storage of a bound resource: apart per export identity. */
 export function boundStorage(group: string, plural: string, identityHash: string): string {
   return `${plural}.${group}@${identityHash}`;
@@ -161,6 +171,25 @@ export class APIBindingController {
       await this.writeStatus(row, obj, result.status);
     }
     registry.setClusterTypes(clusterName, types, 'bindings');
+  }
+
+  /** The types an export serves (stored under its identity), for its view across bindings; null if it does not exist. */
+  async exportTypes(path: string, name: string): Promise<ResourceType[] | null> {
+    const { store, clusters } = this.deps;
+    const home = await clusters.resolve(path);
+    const row = home ? await store.get({ cluster: home.name, resource: EXPORTS, namespace: '', name }) : undefined;
+    if (!home || !row) return null;
+    const apiExport = JSON.parse(row.value) as KubeObject;
+    const identityHash = (apiExport.status as { identityHash?: string } | undefined)?.identityHash;
+    if (!identityHash) return null;
+    const types: ResourceType[] = [];
+    for (const schemaName of exportSchemaNames(apiExport.spec as ExportSpec)) {
+      const schemaRow = await store.get({ cluster: home.name, resource: SCHEMAS, namespace: '', name: schemaName });
+      if (!schemaRow) continue;
+      const spec = (JSON.parse(schemaRow.value) as KubeObject).spec as SchemaSpec;
+      types.push(...crdTypes(toCrdSpec(spec)).map((t) => ({ ...t, storage: boundStorage(spec.group, spec.names.plural, identityHash) })));
+    }
+    return types;
   }
 
   private async bind(cluster: LogicalCluster, binding: KubeObject, taken: Set<string>): Promise<{ types: ResourceType[]; status: Record<string, unknown> }> {

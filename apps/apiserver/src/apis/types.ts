@@ -1,3 +1,4 @@
+import { humanDuration } from '../registry/age.js';
 import type { KubeObject, ResourceType, TableColumn } from '../registry/types.js';
 
 /**
@@ -56,7 +57,13 @@ async function validateBinding(obj: KubeObject): Promise<Issue[]> {
 }
 
 const nameColumn: TableColumn = { name: 'Name', type: 'string', format: 'name', description: 'Name', priority: 0, cell: (o) => o.metadata?.name };
-const ageColumn: TableColumn = { name: 'Age', type: 'date', description: 'Age', priority: 0, cell: (o) => o.metadata?.creationTimestamp };
+const ageColumn: TableColumn = {
+  name: 'Age',
+  type: 'string',
+  description: 'Age',
+  priority: 0,
+  cell: (o, now) => (o.metadata?.creationTimestamp ? humanDuration(now - Date.parse(o.metadata.creationTimestamp)) : undefined),
+};
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const base = { group: APIS_GROUP, version: 'v1alpha1', namespaced: false, shortNames: [], categories: ['kcp'], verbs: VERBS, status: true };
 

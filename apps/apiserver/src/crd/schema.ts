@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { humanDuration } from '../registry/age.js';
 import type { KubeObject, ResourceType, TableColumn } from '../registry/types.js';
 
 /**
@@ -150,7 +151,15 @@ export function crdTypes(spec: CrdSpec): ResourceType[] {
       ),
       ...(v.additionalPrinterColumns?.some((c) => c.jsonPath === '.metadata.creationTimestamp')
         ? []
-        : [{ name: 'Age', type: 'date' as const, description: 'Age', priority: 0, cell: (o: KubeObject) => o.metadata?.creationTimestamp }]),
+        : [
+            {
+              name: 'Age',
+              type: 'string' as const,
+              description: 'Age',
+              priority: 0,
+              cell: (o: KubeObject, now: number) => (o.metadata?.creationTimestamp ? humanDuration(now - Date.parse(o.metadata.creationTimestamp)) : undefined),
+            },
+          ]),
     ];
     out.push({
       group: spec.group,

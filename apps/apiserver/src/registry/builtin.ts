@@ -1,22 +1,9 @@
 import { apisTypes } from '../apis/types.js';
 import { tenancyTypes } from '../tenancy/types.js';
+import { humanDuration } from './age.js';
 import type { KubeObject, ResourceType, TableColumn } from './types.js';
 
-/** kubectl's duration format (k8s.io/apimachinery/pkg/util/duration.HumanDuration), close enough for AGE columns. */
-export function humanDuration(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) return s % 60 === 0 ? `${m}m` : `${m}m${s % 60}s`;
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 8) return m % 60 === 0 ? `${h}h` : `${h}h${m % 60}m`;
-  if (h < 48) return `${h}h`;
-  const d = Math.floor(h / 24);
-  if (d < 8) return h % 24 === 0 ? `${d}d` : `${d}d${h % 24}h`;
-  if (d < 365 * 2) return `${d}d`;
-  return `${Math.floor(d / 365)}y`;
-}
+export { humanDuration } from './age.js';
 
 function get(obj: unknown, path: string): unknown {
   let cur: unknown = obj;

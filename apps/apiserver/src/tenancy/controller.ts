@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '@atrium/config';
 import type { KubeObject } from '../registry/types.js';
-import { type ClusterDirectory, ClusterExistsError, type LogicalCluster } from '../storage/clusters.js';
+import { type ClusterDirectory, ClusterExistsError, type LogicalCluster, WriteConflictError } from '../storage/clusters.js';
 import type { EventRow, ObjectKey, Store } from '../storage/store.js';
 import type { WatchHub } from '../storage/watch-hub.js';
 import {

@@ -1,3 +1,4 @@
+import { humanDuration } from '../registry/age.js';
 import type { KubeObject, ResourceType, TableColumn } from '../registry/types.js';
 
 /**
@@ -123,10 +124,10 @@ async function validateLogicalCluster(obj: KubeObject): Promise<Issue[]> {
 const nameColumn: TableColumn = { name: 'Name', type: 'string', format: 'name', description: 'Name', priority: 0, cell: (o) => o.metadata?.name };
 const ageColumn: TableColumn = {
   name: 'Age',
-  type: 'date',
+  type: 'string',
   description: 'Age',
   priority: 0,
-  cell: (o) => o.metadata?.creationTimestamp,
+  cell: (o, now) => (o.metadata?.creationTimestamp ? humanDuration(now - Date.parse(o.metadata.creationTimestamp)) : undefined),
 };
 const col = (name: string, path: string, priority = 0): TableColumn => ({
   name,

@@ -114,6 +114,16 @@ describe('APIExport and APIBinding', () => {
       body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'bad' }, spec: { size: 0 } },
     });
     expect(bad.status).toBe(422);
+    // The export's view lists its objects across every binding, for system identities only.
+    const viewPath = '/services/apiexport/root:provider/widgets/clusters/*/apis/example.com/v1/widgets';
+    const view = await json(await t.request('GET', viewPath));
+    expect(view.items.map((w: Json) => w.metadata.name).sort()).toEqual(['w-c1', 'w-c2']);
+    const c1Name = (await t.server.clusters.resolve('root:c1'))!.name;
+    expect(view.items.find((w: Json) => w.metadata.name === 'w-c1').metadata.annotations['kcp.io/cluster']).toBe(c1Name);
+    expect((await t.request('GET', '/services/apiexport/root:provider/widgets/clusters/*/apis')).status).toBe(200);
+    expect((await t.request('GET', '/services/apiexport/root:provider/nope/clusters/*/apis/example.com/v1/widgets')).status).toBe(404);
+    const user = await createToken(t.server.pool, { username: 'carol', clusters: ['root:c1'] });
+    expect((await t.request('GET', viewPath, { token: user })).status).toBe(403);
     // Stored under the export's identity.
     const { rows } = await t.server.pool.query<{ resource: string }>('select distinct resource from apiserver.objects where resource like $1', [
       'widgets.example.com%',

@@ -104,6 +104,12 @@ describe('workspace tree', () => {
     await parent.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'default' }, data: { a: 'b' } } as KubernetesObject);
     const listed = await api('root:acme').list(WS, 'Workspace');
     expect(listed.items.map((w) => w.metadata?.name)).toEqual(['payments']);
+    // `kubectl get workspaces` columns (server-side table).
+    const table = (await (
+      await t.request('GET', '/clusters/root:acme/apis/tenancy.kcp.io/v1alpha1/workspaces', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' })
+    ).json()) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+    expect(table.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Type', 'Phase', 'URL', 'Age']);
+    expect(table.rows[0]?.cells.slice(0, 4)).toEqual(['payments', 'universal', 'Ready', `${t.server.httpsUrl}/clusters/root:acme:payments`]);
   });
 
   it('rejects a duplicate name (409), a bad name (422), and LogicalCluster writes', async () => {

@@ -168,7 +168,7 @@ async function snapshot() {
 describe('cross-tenant access to every /api/v1 org route', () => {
   it('covers a meaningful route list', () => {
     expect(orgRoutes.length).toBeGreaterThanOrEqual(15);
-    expect(new Set(orgRoutes.map((r) => r.method))).toEqual(new Set(['GET', 'POST', 'PATCH', 'DELETE']));
+    expect(new Set(orgRoutes.map((r) => r.method))).toEqual(new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']));
   });
 
   it('the harness can see a success (positive control)', async () => {

@@ -8,6 +8,8 @@ import { resetPasswordRoute } from './routes/account/reset-password.js';
 import { signUp } from './routes/account/sign-up.js';
 import { verifyEmailRoute } from './routes/account/verify-email.js';
 import { listAudit } from './routes/audit/list-audit.js';
+import { listBudgetsRoute } from './routes/budgets/list-budgets.js';
+import { setBudgetRoute } from './routes/budgets/set-budget.js';
 import { deleteClusterRoute } from './routes/clusters/delete-cluster.js';
 import { downloadKubeconfigRoute } from './routes/clusters/download-kubeconfig.js';
 import { getClusterRoute } from './routes/clusters/get-cluster.js';
@@ -15,6 +17,7 @@ import { listClusterTokensRoute } from './routes/clusters/list-cluster-tokens.js
 import { listClustersRoute } from './routes/clusters/list-clusters.js';
 import { requestClusterRoute } from './routes/clusters/request-cluster.js';
 import { revokeClusterTokenRoute } from './routes/clusters/revoke-cluster-token.js';
+import { previewCostRoute } from './routes/cost/preview-cost.js';
 import { acceptInvitationRoute } from './routes/invitations/accept-invitation.js';
 import { createInvitationRoute } from './routes/invitations/create-invitation.js';
 import { listInvitationsRoute } from './routes/invitations/list-invitations.js';
@@ -90,6 +93,9 @@ export const apiRoutes: AnyRoute[] = [
   downloadKubeconfigRoute,
   listClusterTokensRoute,
   revokeClusterTokenRoute,
+  listBudgetsRoute,
+  setBudgetRoute,
+  previewCostRoute,
 ];
 
 export const openApiRoute: AnyRoute = defineRoute({

@@ -2,7 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState } from 'react';
+import type { BackendWorkspaceView } from '../server/backend';
 import { ApiError, api } from './api-client';
 import { ClusterTokens, clusterTokensKey } from './cluster-tokens';
 import { type ClusterView, type Phase, PhaseBadge, TERMINAL_PHASES } from './cluster-types';
@@ -45,6 +47,7 @@ export function ClusterDetail({
   canDelete,
   canAccess,
   tokens,
+  backend,
 }: {
   org: string;
   initial: ClusterView;
@@ -52,6 +55,8 @@ export function ClusterDetail({
   canAccess: boolean;
   /** Which kubeconfig tokens the viewer manages: none (billing), their own, or everyone's (owners, admins). */
   tokens: 'none' | 'own' | 'everyone';
+  /** The backend Workspace's phase and conditions, as read when the page was rendered. */
+  backend: BackendWorkspaceView;
 }) {
   const queryClient = useQueryClient();
   const key = ['cluster', org, initial.id];
@@ -64,6 +69,13 @@ export function ClusterDetail({
     refetchInterval: (q) => (q.state.data && TERMINAL_PHASES.includes(q.state.data.phase) ? false : POLL_MS),
   });
   const c = query.data ?? initial;
+  // Once the phase settles, re-render on the server so the backend's conditions match it.
+  const router = useRouter();
+  const lastPhase = useRef(initial.phase);
+  useEffect(() => {
+    if (c.phase !== lastPhase.current && TERMINAL_PHASES.includes(c.phase)) router.refresh();
+    lastPhase.current = c.phase;
+  }, [c.phase, router]);
   const filename = `${org}-${c.team.slug}-${c.name}.kubeconfig`;
 
   const kubeconfig = useMutation({
@@ -111,6 +123,47 @@ export function ClusterDetail({
                 : 'Waiting for the provisioning worker…')}
         </p>
         {query.error ? <FormError error={asError(query.error)} /> : null}
+      </div>
+
+      <div className="card" data-testid="backend-workspace">
+        <h2>Backend workspace</h2>
+        {backend.state === 'absent' ? (
+          <p className="muted">No workspace exists at this path in the backend{c.phase === 'Deleted' ? ' (deleted)' : ' yet'}.</p>
+        ) : backend.state === 'unavailable' ? (
+          <p className="muted">The backend did not answer: {backend.detail ?? 'unknown error'}</p>
+        ) : (
+          <>
+            <p>
+              Phase <span className="mono">{backend.phase ?? '—'}</span>
+            </p>
+            {backend.conditions.length === 0 ? (
+              <p className="small muted">The backend reports no conditions.</p>
+            ) : (
+              <table aria-label="Conditions">
+                <thead>
+                  <tr>
+                    <th>Type</th>
+                    <th>Status</th>
+                    <th>Reason</th>
+                    <th>Message</th>
+                    <th>Since</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {backend.conditions.map((k) => (
+                    <tr key={k.type}>
+                      <td className="mono small">{k.type}</td>
+                      <td>{k.status}</td>
+                      <td className="small">{k.reason ?? '—'}</td>
+                      <td className="small">{k.message ?? '—'}</td>
+                      <td className="small">{k.lastTransitionTime ? new Date(k.lastTransitionTime).toLocaleString() : '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        )}
       </div>
 
       <div className="grid-2">

@@ -36,8 +36,8 @@ export function ClusterTokens({ org, clusterId, everyone }: { org: string; clust
     <div className="card">
       <h2>Kubeconfig tokens</h2>
       <p className="small muted">
-        {everyone ? 'Every token issued for this cluster.' : 'The tokens issued to you for this cluster.'} Revoking one locks out every
-        kubeconfig that uses it at once.
+        {everyone ? 'Every token issued for this cluster.' : 'The tokens issued to you for this cluster.'} Revoking one locks out every kubeconfig that uses it
+        at once.
       </p>
       <FormError error={asError(query.error ?? revoke.error)} />
       {query.isPending ? (

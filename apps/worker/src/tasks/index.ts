@@ -1,9 +1,16 @@
 import type { Logger } from '@atrium/config';
-import { enqueueReconcile, listUnsettledLogicalClusterIds, type PrismaClient, RECONCILE_LOGICAL_CLUSTER_TASK } from '@atrium/db';
+import {
+  enqueueReconcile,
+  listUnsettledLogicalClusterIds,
+  type PrismaClient,
+  RECONCILE_LOGICAL_CLUSTER_TASK,
+  SYNC_TEMPLATE_WORKSPACE_TYPE_TASK,
+} from '@atrium/db';
 import type { KcpClient } from '@atrium/kube';
 import type { TaskList } from 'graphile-worker';
 import { z } from 'zod';
 import { reconcileLogicalCluster } from '../reconcilers/logical-cluster/reconcile.js';
+import { syncTemplateWorkspaceType } from './template-workspace-type.js';
 
 export interface TaskDeps {
   logger: Logger;
@@ -25,6 +32,10 @@ export function taskList(deps: TaskDeps): TaskList {
       const { logicalClusterId } = reconcilePayload.parse(payload);
       const outcome = await reconcileLogicalCluster(deps, logicalClusterId);
       if (outcome.kind === 'requeue') await enqueueReconcile(deps.prisma, logicalClusterId, new Date(Date.now() + outcome.afterMs));
+    },
+    [SYNC_TEMPLATE_WORKSPACE_TYPE_TASK]: async (payload) => {
+      const outcome = await syncTemplateWorkspaceType(deps, payload);
+      deps.logger.debug({ payload, outcome }, 'template WorkspaceType sync');
     },
     [RESYNC_TASK]: async () => {
       for (const id of await listUnsettledLogicalClusterIds(deps.prisma)) await enqueueReconcile(deps.prisma, id);

@@ -28,7 +28,7 @@ const EXPECTED: Record<Permission, string> = {
   'policy:read': 'OAD.',
   'policy:write': 'OA..',
   'cost:read': 'OADB',
-  'budget:write': 'OA.B',
+  'budget:write': 'OA..',
   'billing:read': 'O..B',
   'billing:manage': 'O..B',
 };

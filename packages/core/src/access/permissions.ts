@@ -68,8 +68,12 @@ export const PERMISSION_MATRIX: Readonly<Record<Permission, readonly Role[]>> = 
   'template:write': [O, A],
   'policy:read': [O, A, D],
   'policy:write': [O, A],
+  // Run-rates, budgets and the cost preview: developers need them to deploy within budget,
+  // billing to follow spend.
   'cost:read': [O, A, D, B],
-  'budget:write': [O, A, B],
+  // Caps are a control on what engineering may run, so only owners and admins set them;
+  // billing reads them (cost:read) but does not decide them.
+  'budget:write': [O, A],
   'billing:read': [O, B],
   'billing:manage': [O, B],
 };

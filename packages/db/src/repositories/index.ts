@@ -1,5 +1,8 @@
 export { type AuditEventRow, type ListAuditEventsOptions, listAuditEvents } from './audit/list-audit-events.js';
 export { type AuditEventInput, recordAuditEvent } from './audit/record-audit-event.js';
+export { type BudgetAmounts, type BudgetTree, listBudgets } from './budgets/list-budgets.js';
+export { type ClusterBudgetPath, loadClusterBudgetPath } from './budgets/load-cluster-budget-path.js';
+export { type BudgetTarget, type SetBudgetResult, setBudget } from './budgets/set-budget.js';
 export { acceptInvitation, acceptInvitationInTx, findUsableInvitation, type InvitationLink } from './invitations/accept-invitation.js';
 export { type CreateInvitationOptions, createInvitation, INVITATION_TTL_MS } from './invitations/create-invitation.js';
 export { type InvitationRow, type InvitationStatus, invitationStatus, listInvitations } from './invitations/list-invitations.js';
@@ -10,6 +13,8 @@ export { removeMember } from './members/remove-member.js';
 export { createOrganization } from './orgs/create-organization.js';
 export { findOrgMembership } from './orgs/find-org-membership.js';
 export { listUserOrganizations, type UserOrganization } from './orgs/list-user-organizations.js';
+export { addPriceBookEntries } from './price-book/add-price-book-entries.js';
+export { loadPriceBook } from './price-book/load-price-book.js';
 export type { Actor, Db, DbOrTx, Tx } from './shared.js';
 export { createTeam } from './teams/create-team.js';
 export { deleteTeam } from './teams/delete-team.js';

@@ -1,5 +1,6 @@
-import { hashPassword } from '@atrium/core';
+import { defaultPlatformPriceBookEntries, hashPassword } from '@atrium/core';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { addPriceBookEntries } from '../repositories/price-book/add-price-book-entries.js';
 
 export const DEMO = {
   email: 'demo@atrium.local',
@@ -61,8 +62,10 @@ export const DEMO_REGIONS = [
 ] as const;
 
 /**
- * Platform data every installation starts with: two regions and the `standard` template
- * (visible to every org). Created when missing, never overwritten: an operator's edits stay.
+ * Platform data every installation starts with: two regions, the `standard` template
+ * (visible to every org) and the platform price book's defaults (core's `DEFAULT_PRICE_RULES`,
+ * in force since the epoch). Created when missing, never overwritten: an operator's edits stay,
+ * and a later platform price is a new entry with a later date.
  */
 export async function seedPlatformCatalog(client: PrismaClient): Promise<void> {
   for (const region of DEMO_REGIONS) {
@@ -84,4 +87,5 @@ export async function seedPlatformCatalog(client: PrismaClient): Promise<void> {
       },
     });
   }
+  await addPriceBookEntries(client, defaultPlatformPriceBookEntries());
 }

@@ -38,7 +38,10 @@ export function toClusterTokenRow(r: RawTokenRow): ClusterTokenRow {
  * (revoked) tokens belong to the old cluster, not the new one.
  */
 export async function findTokenCluster(db: DbOrTx, o: { orgId: string; clusterId: string }) {
-  const cluster = await db.logicalCluster.findFirst({ where: { id: o.clusterId, orgId: o.orgId }, select: { id: true, name: true, kcpPath: true, createdAt: true } });
+  const cluster = await db.logicalCluster.findFirst({
+    where: { id: o.clusterId, orgId: o.orgId },
+    select: { id: true, name: true, kcpPath: true, createdAt: true },
+  });
   if (!cluster) throw AppError.notFound('Cluster');
   return cluster;
 }

@@ -31,4 +31,3 @@ export async function revokeStaleBackendTokens(tx: DbOrTx, o: { orgId: string; u
       and clusters && coalesce((select array_agg("kcpPath") from "LogicalCluster" where "orgId" = ${o.orgId}), '{}'::text[])
       and (${kept === null} or not (groups <@ ${kept ?? []}::text[]))`;
 }
-

@@ -1,9 +1,9 @@
 import { AppError } from '@atrium/core';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
-import { enqueueTemplateWorkspaceTypeSync } from './template-workspace-type.js';
 import { type Actor, type Db, isUniqueViolation } from '../shared.js';
 import { checkTemplateInput } from './check-template-input.js';
 import { type TemplateInput, type TemplateRow, templateInclude, toTemplateRow } from './template-row.js';
+import { enqueueTemplateWorkspaceTypeSync } from './template-workspace-type.js';
 
 export function templateAuditView(t: TemplateRow) {
   return {

@@ -1,7 +1,7 @@
 import { AppError } from '@atrium/core';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
-import { enqueueTemplateWorkspaceTypeSync } from './template-workspace-type.js';
 import type { Actor, Db } from '../shared.js';
+import { enqueueTemplateWorkspaceTypeSync } from './template-workspace-type.js';
 
 /**
  * Deletes an org template that no cluster was ever made from: cluster rows (tombstones

@@ -1,10 +1,10 @@
 import { AppError } from '@atrium/core';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
-import { enqueueTemplateWorkspaceTypeSync } from './template-workspace-type.js';
 import type { Actor, Db } from '../shared.js';
 import { checkTemplateInput } from './check-template-input.js';
 import { templateAuditView } from './create-template.js';
 import { type TemplateInput, type TemplateRow, templateInclude, toTemplateRow } from './template-row.js';
+import { enqueueTemplateWorkspaceTypeSync } from './template-workspace-type.js';
 
 export type TemplatePatch = Partial<Omit<TemplateInput, 'slug'>>;
 

@@ -11,6 +11,7 @@ export default async function OrgLayout({ children, params }: { children: ReactN
     { href: base, label: 'Overview' },
     ...(ctx.can('cluster:read') ? [{ href: `${base}/clusters`, label: 'Clusters' }] : []),
     { href: `${base}/teams`, label: 'Teams' },
+    ...(ctx.can('cost:read') ? [{ href: `${base}/cost`, label: 'Cost' }] : []),
     ...(ctx.can('template:read') ? [{ href: `${base}/templates`, label: 'Templates' }] : []),
     ...(ctx.can('member:read') ? [{ href: `${base}/members`, label: 'Members', section: 'Administration' }] : []),
     ...(ctx.can('invitation:read') ? [{ href: `${base}/invitations`, label: 'Invitations', section: 'Administration' }] : []),

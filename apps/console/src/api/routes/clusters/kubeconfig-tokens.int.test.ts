@@ -296,9 +296,7 @@ describe('a kubeconfig token outside its cluster', () => {
     const token = await kubeconfigToken(acme.tokens.owner!, 'acme', acme.clusterId);
     // Positive control: the token works in its own cluster, for reads and writes.
     expect((await kube('GET', '/clusters/root:acme:payments:dev/api', token)).status).toBe(200);
-    expect((await kube('POST', NS('root:acme:payments:dev'), token, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'mine' } })).status).toBe(
-      201,
-    );
+    expect((await kube('POST', NS('root:acme:payments:dev'), token, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'mine' } })).status).toBe(201);
 
     const foreign = ['root:globex:web:prod', 'root:globex:web', 'root:globex', 'root:acme:payments:dev1', 'root:acme:payments', 'root:acme', 'root'];
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pwned', namespace: 'default' }, data: { a: 'b' } };

@@ -5,6 +5,7 @@ import { notFound } from 'next/navigation';
 import { toClusterDto } from '../../../../../../src/api/dto';
 import { ClusterDetail } from '../../../../../../src/components/cluster-detail';
 import { Forbidden } from '../../../../../../src/components/page-bits';
+import { readBackendWorkspace } from '../../../../../../src/server/backend';
 import { db } from '../../../../../../src/server/db';
 import { requireOrgPage } from '../../../../../../src/server/page-context';
 
@@ -22,7 +23,8 @@ export default async function ClusterPage({ params }: { params: Promise<{ org: s
       })
     : null;
   if (!cluster) notFound();
-  const teams = await listTeams(db(), { orgId: ctx.org.id });
+  // The backend's view is read live on each render (a refresh after the phase settles shows the final one).
+  const [teams, backend] = await Promise.all([listTeams(db(), { orgId: ctx.org.id }), readBackendWorkspace(cluster.kcpPath)]);
   const mine = effectiveTeamIds(
     teams,
     teams.filter((t) => t.members.some((m) => m.membershipId === ctx.membership.id)).map((t) => t.id),
@@ -31,6 +33,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ org: s
     <ClusterDetail
       org={ctx.org.slug}
       initial={toClusterDto(cluster)}
+      backend={backend}
       canDelete={mayManageClustersIn(ctx.role, cluster.team.id, mine) && ctx.can('cluster:delete')}
       canAccess={mayAccessClusterIn(ctx.role, cluster.team.id, mine)}
       tokens={!ctx.can('cluster:kubeconfig') ? 'none' : mayManageOthersClusterTokens(ctx.role) ? 'everyone' : 'own'}

@@ -1,0 +1,270 @@
+/**
+ * Budgets and the cost preview over the API on real Postgres: caps set and cleared by admins
+ * (audited, before/after), read by billing, refused to lower roles; another org's ids answer
+ * like missing ones; the preview prices a manifest with the org's price book and words the
+ * budget decision exactly as admission does, writing nothing.
+ */
+import { createApiToken, createPrismaClient, makeOrg, type PrismaClient, seedPlatformCatalog } from '@atrium/db';
+import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DispatchDeps, dispatch } from '../../dispatch.js';
+import { allApiRoutes } from '../../registry.js';
+
+let tdb: TestDatabase;
+let db: PrismaClient;
+let deps: DispatchDeps;
+const tokens: Record<string, string> = {};
+const ids: Record<string, string> = {};
+
+async function call(method: string, path: string, body?: unknown, as = 'admin') {
+  const res = await dispatch(
+    new Request(`http://localhost/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${tokens[as]}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    }),
+    allApiRoutes,
+    deps,
+  );
+  return { status: res.status, body: await res.json() };
+}
+
+async function written() {
+  const [budgets, audit, entries] = await Promise.all([db.budget.findMany({ orderBy: { id: 'asc' } }), db.auditEvent.count(), db.priceBookEntry.count()]);
+  return { budgets, audit, entries };
+}
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  process.env.DATABASE_URL = tdb.url;
+  db = createPrismaClient(tdb.url, 4);
+  deps = {
+    db,
+    sessionUser: async () => null,
+    allowedOrigins: [],
+    clientIp: () => '127.0.0.1',
+    logError: (err) => {
+      throw err;
+    },
+    services: { invitationSecret: () => 'x', mail: { verification: async () => {}, passwordReset: async () => {}, invitation: async () => {} } },
+  };
+  await seedPlatformCatalog(db);
+  const standard = await db.clusterTemplate.findFirstOrThrow({ where: { orgId: null, slug: 'standard' } });
+  for (const [slug, roles] of [
+    ['acme', { owner: 'owner', admin: 'admin', developer: 'developer', billing: 'billing' }],
+    ['other', { owner: 'owner' }],
+  ] as const) {
+    const f = await makeOrg(db, slug, roles);
+    ids[slug] = f.org.id;
+    for (const role of Object.keys(roles)) {
+      tokens[slug === 'acme' ? role : `${slug}:${role}`] = (
+        await createApiToken(db, { orgId: f.org.id, actor: { userId: f.users[role]!.id }, name: role })
+      ).token;
+    }
+    const platform = await db.team.create({ data: { orgId: f.org.id, slug: 'platform', name: 'Platform' } });
+    const payments = await db.team.create({ data: { orgId: f.org.id, slug: 'payments', name: 'Payments', parentId: platform.id } });
+    const dev = await db.logicalCluster.create({
+      data: {
+        orgId: f.org.id,
+        teamId: payments.id,
+        name: 'dev',
+        kcpPath: `root:${slug}:platform:payments:dev`,
+        templateId: standard.id,
+        regions: ['us-east'],
+        phase: 'Ready',
+      },
+    });
+    Object.assign(ids, { [`${slug}:platform`]: platform.id, [`${slug}:payments`]: payments.id, [`${slug}:dev`]: dev.id });
+  }
+});
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await tdb?.drop();
+});
+
+const lbManifest = ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: web', 'spec:', '  type: LoadBalancer', '  ports: [{ port: 80 }]'].join('\n');
+
+describe('PUT /orgs/{org}/budgets', () => {
+  it('sets a team cap (audited with before and after) and changes it', async () => {
+    const set = await call('PUT', '/orgs/acme/budgets', { scope: 'team', teamId: ids['acme:payments'], capMicros: '3000000' });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({
+      scope: 'team',
+      id: ids['acme:payments'],
+      before: null,
+      budget: { cap: '$3.00/mo', committed: '$0.00/mo', percent: 0 },
+      notes: [],
+    });
+    const raised = await call('PUT', '/orgs/acme/budgets', { scope: 'team', teamId: ids['acme:payments'], capMicros: 5_000_000 });
+    expect(raised.body).toMatchObject({ before: { cap: '$3.00/mo' }, budget: { cap: '$5.00/mo', capMicros: '5000000' } });
+    const audit = await db.auditEvent.findMany({ where: { orgId: ids.acme, action: 'budget.set' }, orderBy: { id: 'asc' } });
+    expect(audit.map((a) => [a.targetType, a.targetId, a.before, a.after])).toEqual([
+      ['team-budget', ids['acme:payments'], null, { capMicros: '3000000', committedMicros: '0' }],
+      ['team-budget', ids['acme:payments'], { capMicros: '3000000', committedMicros: '0' }, { capMicros: '5000000', committedMicros: '0' }],
+    ]);
+  });
+
+  it('allows a child cap above its parent’s, and a cap below what is committed, saying so', async () => {
+    await db.budget.updateMany({ where: { orgId: ids.acme, scope: 'team', teamId: ids['acme:payments'] }, data: { committedMicros: 4_500_000n } });
+    const parent = await call('PUT', '/orgs/acme/budgets', { scope: 'team', teamId: ids['acme:platform'], capMicros: '4000000' });
+    expect(parent.status).toBe(200);
+    // A new budget starts from the run-rate known under it: no cluster budgets yet.
+    expect(parent.body.budget).toMatchObject({ cap: '$4.00/mo', committedMicros: '0' });
+    expect(parent.body.notes).toEqual(['team payments has a budget above $4.00/mo: allowed on paper, but this budget still limits it.']);
+    const child = await call('PUT', '/orgs/acme/budgets', { scope: 'team', teamId: ids['acme:payments'], capMicros: '4000000' });
+    expect(child.body.budget).toMatchObject({ status: 'over', percent: 112, headroom: '-$0.50/mo' });
+    expect(child.body.notes).toEqual([
+      'team payments has $4.50/mo committed, over the new $4.00/mo budget: from now on only changes that lower cost are admitted.',
+    ]);
+    await call('PUT', '/orgs/acme/budgets', { scope: 'team', teamId: ids['acme:payments'], capMicros: '5000000' });
+  });
+
+  it('clears a cap, and keeps a cluster cap within its template’s maximum', async () => {
+    const cleared = await call('PUT', '/orgs/acme/budgets', { scope: 'team', teamId: ids['acme:platform'], capMicros: null });
+    expect(cleared.body).toMatchObject({ before: { cap: '$4.00/mo' }, budget: null, notes: [] });
+    expect(await db.auditEvent.count({ where: { orgId: ids.acme, action: 'budget.clear', targetId: ids['acme:platform'] } })).toBe(1);
+    const tooBig = await call('PUT', '/orgs/acme/budgets', { scope: 'cluster', clusterId: ids['acme:dev'], capMicros: '200000001' });
+    expect(tooBig.status).toBe(422);
+    expect(tooBig.body.error.message).toBe('Template `standard` allows at most $200.00/mo per cluster.');
+    const org = await call('PUT', '/orgs/acme/budgets', { scope: 'org', capMicros: '100000000' });
+    expect(org.body.budget).toMatchObject({ cap: '$100.00/mo' });
+  });
+
+  it('refuses developers and billing, and answers another org’s ids like missing ones', async () => {
+    const before = await written();
+    for (const role of ['developer', 'billing']) {
+      const res = await call('PUT', '/orgs/acme/budgets', { scope: 'org', capMicros: '1' }, role);
+      expect(res.status, role).toBe(403);
+    }
+    for (const [scope, key, foreign] of [
+      ['team', 'teamId', ids['other:payments']],
+      ['cluster', 'clusterId', ids['other:dev']],
+    ] as const) {
+      const viaForeign = await call('PUT', '/orgs/acme/budgets', { scope, [key]: foreign, capMicros: '1' }, 'owner');
+      const viaMissing = await call('PUT', '/orgs/acme/budgets', { scope, [key]: 'does-not-exist-0000', capMicros: '1' }, 'owner');
+      expect(viaForeign.status).toBe(404);
+      expect(viaForeign).toEqual(viaMissing);
+    }
+    expect((await call('PUT', '/orgs/acme/budgets', { scope: 'org', capMicros: '-1' })).status).toBe(422);
+    expect((await call('PUT', '/orgs/acme/budgets', { scope: 'team', capMicros: '1' })).status).toBe(422);
+    expect(await written()).toEqual(before);
+  });
+});
+
+describe('GET /orgs/{org}/budgets', () => {
+  it('shows the org, every team and every live cluster with cap, committed, percent and headroom; billing may read', async () => {
+    await db.logicalCluster.create({
+      data: {
+        orgId: ids.acme!,
+        teamId: ids['acme:payments']!,
+        name: 'gone',
+        kcpPath: 'root:acme:platform:payments:gone',
+        templateId: (await db.logicalCluster.findUniqueOrThrow({ where: { id: ids['acme:dev']! } })).templateId,
+        regions: [],
+        phase: 'Deleted',
+      },
+    });
+    const res = await call('GET', '/orgs/acme/budgets', undefined, 'billing');
+    expect(res.status).toBe(200);
+    expect(res.body.org).toMatchObject({ slug: 'acme', budget: { cap: '$100.00/mo', percent: 0, status: 'ok' } });
+    expect(res.body.teams.map((t: { slug: string; budget: unknown }) => [t.slug, t.budget])).toEqual([
+      [
+        'payments',
+        expect.objectContaining({ cap: '$5.00/mo', committed: '$4.50/mo', percent: 90, headroom: '$0.50/mo', headroomMicros: '500000', status: 'warning' }),
+      ],
+      ['platform', null],
+    ]);
+    expect(res.body.clusters).toEqual([
+      { id: ids['acme:dev'], name: 'dev', teamId: ids['acme:payments'], phase: 'Ready', template: 'standard', maxBudget: '$200.00/mo', budget: null },
+    ]);
+    expect((await call('GET', '/orgs/acme/budgets', undefined, 'developer')).status).toBe(200);
+  });
+});
+
+describe('POST /orgs/{org}/cost/preview', () => {
+  it('refuses a LoadBalancer against a nearly-full team budget with admission’s exact message, and writes nothing', async () => {
+    const before = await written();
+    const res = await call('POST', '/orgs/acme/cost/preview', { clusterId: ids['acme:dev'], manifest: lbManifest }, 'developer');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      cluster: { id: ids['acme:dev'], name: 'dev', kcpPath: 'root:acme:platform:payments:dev' },
+      allowed: false,
+      message: 'Service default/web (LoadBalancer) adds $1.00/mo; team payments budget $5.00/mo has $4.50/mo committed',
+      total: '$1.00/mo',
+      totalMicros: '1000000',
+      warnings: ['team payments is at 90% of its $5.00/mo budget'],
+    });
+    expect(res.body.objects).toEqual([
+      {
+        description: 'Service default/web (LoadBalancer)',
+        priceMicros: '1000000',
+        price: '$1.00/mo',
+        lines: [
+          {
+            ruleKey: 'service-load-balancer',
+            description: 'Service of type LoadBalancer',
+            unit: 'object',
+            quantity: '1',
+            priceMicros: '1000000',
+            price: '$1.00/mo',
+          },
+        ],
+        allowed: false,
+        message: 'Service default/web (LoadBalancer) adds $1.00/mo; team payments budget $5.00/mo has $4.50/mo committed',
+      },
+    ]);
+    expect(res.body.budgets.map((b: { scope: string; name: string }) => `${b.scope} ${b.name}`)).toEqual(['team payments', 'org acme']);
+    expect(await written()).toEqual(before);
+  });
+
+  it('admits what fits, in order, with the org’s price book and the 80 % warnings', async () => {
+    const manifest = [
+      lbManifest.replace('LoadBalancer', 'ClusterIP'),
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: { name: api, namespace: shop }',
+      'spec:',
+      '  replicas: 2',
+      '  template:',
+      '    spec:',
+      '      containers: [{ name: c, image: x, resources: { requests: { cpu: 100m, memory: 64Mi } } }]',
+    ].join('\n');
+    const res = await call('POST', '/orgs/acme/cost/preview', { clusterId: ids['acme:dev'], manifest });
+    expect(res.status).toBe(200);
+    expect(res.body.objects.map((o: { description: string; price: string; allowed: boolean }) => [o.description, o.price, o.allowed])).toEqual([
+      ['Service default/web (ClusterIP)', '$0.001/mo', true],
+      // 0.2 vCPU × $23.07603 + 0.125 GiB × $3.09301 = $4.615206 + $0.386626 = $5.001832: over the $0.499 left.
+      ['Deployment shop/api', '$5.00/mo', false],
+    ]);
+    // The ClusterIP Service was admitted first: $4.501 committed (shown to the cent).
+    expect(res.body.message).toBe('Deployment shop/api adds $5.00/mo; team payments budget $5.00/mo has $4.50/mo committed');
+    expect(res.body.budgets[0]).toMatchObject({ name: 'payments', committedAfterMicros: '4501000' });
+    expect(res.body.warnings).toEqual(['team payments is at 90% of its $5.00/mo budget']);
+  });
+
+  it('answers bad input with a clear 4xx, and another org’s cluster like a missing one', async () => {
+    const bad = await call('POST', '/orgs/acme/cost/preview', { clusterId: ids['acme:dev'], manifest: 'apiVersion: v1\nkind: Service' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.fields.manifest).toEqual(['Document 1 (Service) has no metadata.name.']);
+    const quantity = await call('POST', '/orgs/acme/cost/preview', {
+      clusterId: ids['acme:dev'],
+      manifest: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'd' },
+        spec: { resources: { requests: { storage: 'lots' } } },
+      }),
+    });
+    expect(quantity.status).toBe(422);
+    expect(quantity.body.error.message).toMatch(/^PersistentVolumeClaim default\/d: /);
+    const huge = await call('POST', '/orgs/acme/cost/preview', JSON.stringify({ clusterId: ids['acme:dev'], manifest: '#'.repeat(70_000) }));
+    expect(huge.status).toBe(413);
+    const foreign = await call('POST', '/orgs/acme/cost/preview', { clusterId: ids['other:dev'], manifest: lbManifest }, 'owner');
+    const missing = await call('POST', '/orgs/acme/cost/preview', { clusterId: 'does-not-exist-0000', manifest: lbManifest }, 'owner');
+    expect(foreign.status).toBe(404);
+    expect(foreign).toEqual(missing);
+    expect((await call('POST', '/orgs/other/cost/preview', { clusterId: ids['other:dev'], manifest: lbManifest }, 'owner')).status).toBe(404);
+  });
+});

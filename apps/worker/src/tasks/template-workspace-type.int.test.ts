@@ -1,0 +1,104 @@
+/**
+ * Templates as WorkspaceTypes, against a real API server process: creating, updating and deleting an org
+ * template enqueues the sync job in the same transaction, and the task makes `atrium-<org>-<template>` in
+ * `root:<org>` match the row (idempotently: a second pass changes nothing).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from '@atrium/config';
+import { createPrismaClient, createTemplate, deleteTemplate, makeOrg, type PrismaClient, updateTemplate } from '@atrium/db';
+import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
+import { KcpClient, TENANCY_API_VERSION } from '@atrium/kube';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, type RunningProcess, repoRoot, startEntry } from '../test-support/processes.js';
+import type { TaskDeps } from './index.js';
+import { syncTemplateWorkspaceType } from './template-workspace-type.js';
+
+const TOKEN = 'atrium-test-admin-token-template-sync';
+let db: TestDatabase;
+let prisma: PrismaClient;
+let apiserver: RunningProcess;
+let home: string;
+let deps: TaskDeps;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  prisma = createPrismaClient(db.url, 4);
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-tplsync-'));
+  const port = await freePort();
+  apiserver = await startEntry(
+    path.join(repoRoot, 'apps/apiserver/src/main.ts'),
+    { DATABASE_URL: db.url, ATRIUM_APISERVER_PORT: String(port), ATRIUM_KCP_TOKEN: TOKEN, ATRIUM_HOME: home },
+    /apiserver ready at/,
+  );
+  const kcp = new KcpClient({ server: `https://127.0.0.1:${port}`, token: TOKEN, caPem: fs.readFileSync(path.join(home, 'apiserver-ca.crt'), 'utf8') });
+  deps = { logger: createLogger('test'), prisma, kcp };
+}, 120_000);
+
+afterAll(async () => {
+  apiserver?.child.kill('SIGTERM');
+  await apiserver?.exited;
+  await prisma?.$disconnect();
+  await db?.drop();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+const jobs = (orgId: string, slug: string) =>
+  prisma.$queryRawUnsafe<Array<{ n: number }>>(
+    "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'template-workspace-type-sync' and key = $1",
+    `tpl:${orgId}:${slug}`,
+  );
+
+/** Runs the task until the org workspace is ready enough to hold the type (a fresh org's first pass may retry). */
+async function sync(payload: { orgId: string; slug: string }) {
+  for (let i = 0; ; i++) {
+    try {
+      return await syncTemplateWorkspaceType(deps, payload);
+    } catch (err) {
+      if (i > 200) throw err;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+describe('template → WorkspaceType sync', () => {
+  it('creates, updates and deletes the WorkspaceType with the template, idempotently', async () => {
+    const f = await makeOrg(prisma, 'acme', { owner: 'owner' });
+    const actor = { userId: f.users.owner!.id };
+    const input = {
+      slug: 'standard',
+      name: 'Standard',
+      description: '',
+      apiSets: ['workloads'],
+      allowedRegions: [],
+      defaultBudgetMicros: null,
+      maxBudgetMicros: null,
+      podSecurity: 'baseline' as const,
+      maxClustersPerTeam: null,
+      teamIds: null,
+    };
+    const t = await createTemplate(prisma, { orgId: f.org.id, actor, input });
+    expect((await jobs(f.org.id, 'standard'))[0]!.n).toBe(1);
+    const payload = { orgId: f.org.id, slug: 'standard' };
+    const read = () =>
+      deps.kcp.objects('root:acme').read({ apiVersion: TENANCY_API_VERSION, kind: 'WorkspaceType', metadata: { name: 'atrium-acme-standard' } });
+
+    expect(await sync(payload)).toBe('created');
+    const created = (await read()) as { metadata: { annotations: Record<string, string> }; spec: unknown };
+    expect(created.metadata.annotations['atrium.io/api-sets']).toBe('workloads');
+    expect(created.spec).toEqual({ limitAllowedChildren: { none: true } });
+    expect(await sync(payload)).toBe('unchanged');
+
+    await updateTemplate(prisma, { orgId: f.org.id, actor, templateId: t.id, patch: { apiSets: ['workloads', 'networking'], podSecurity: 'restricted' } });
+    expect(await sync(payload)).toBe('updated');
+    const updated = (await read()) as { metadata: { annotations: Record<string, string> } };
+    expect(updated.metadata.annotations['atrium.io/api-sets']).toBe('workloads,networking');
+    expect(updated.metadata.annotations['atrium.io/pod-security']).toBe('restricted');
+
+    await deleteTemplate(prisma, { orgId: f.org.id, actor, templateId: t.id });
+    expect(await sync(payload)).toBe('deleted');
+    await expect(read()).rejects.toMatchObject({ code: 404 });
+    expect(await sync(payload)).toBe('absent');
+  });
+});
