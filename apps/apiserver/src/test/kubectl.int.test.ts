@@ -160,6 +160,53 @@ describe('real kubectl v1.35', () => {
     expect((await kubectl(admin, ['get', 'ns', 'shop'])).code).not.toBe(0);
   });
 
+  it('creates a Workspace and waits for it, applies a CRD and a custom resource, and prints their tables', async () => {
+    const ws = 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata:\n  name: team\n';
+    fs.writeFileSync(path.join(dir, 'ws.yaml'), ws);
+    const created = await kubectl(admin, ['apply', '-f', path.join(dir, 'ws.yaml')]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('workspace.tenancy.kcp.io/team created');
+    const waited = await kubectl(admin, ['wait', '--for=jsonpath={.status.phase}=Ready', 'workspace/team', '--timeout=10s']);
+    expect(waited.code, waited.stderr).toBe(0);
+    const table = await kubectl(admin, ['get', 'ws']);
+    expect(table.stdout).toMatch(/NAME\s+TYPE\s+PHASE\s+URL\s+AGE/);
+    expect(table.stdout).toMatch(/team\s+universal\s+Ready\s+https:\/\/\S+\/clusters\/root:k:dev:team/);
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gizmos.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: gizmos, singular: gizmo, kind: Gizmo}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    additionalPrinterColumns: [{name: Size, type: integer, jsonPath: .spec.size}]
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec: {type: object, properties: {size: {type: integer, maximum: 5}}}
+---
+apiVersion: example.com/v1
+kind: Gizmo
+metadata: {name: g1, namespace: default}
+spec: {size: 3}
+`;
+    fs.writeFileSync(path.join(dir, 'crd.yaml'), crd);
+    // kubectl may map the new kind from a discovery cache taken before the CRD existed; a second apply sees it (as with kube-apiserver).
+    let applied = await kubectl(admin, ['apply', '-f', path.join(dir, 'crd.yaml')]);
+    if (applied.code !== 0) applied = await kubectl(admin, ['apply', '-f', path.join(dir, 'crd.yaml')]);
+    expect(applied.code, applied.stderr).toBe(0);
+    const gizmos = await kubectl(admin, ['get', 'gizmos']);
+    expect(gizmos.stdout).toMatch(/g1\s+3\s+/);
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), crd.split('---\n')[1]!.replace('size: 3', 'size: 9').replace('g1', 'g2'));
+    const bad = await kubectl(admin, ['apply', '-f', path.join(dir, 'bad.yaml')]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/spec\.size/);
+  });
+
   it('auth can-i answers from RBAC for user tokens', async () => {
     expect((await kubectl(admin, ['auth', 'can-i', 'create', 'pods'])).stdout.trim()).toBe('yes');
     const before = await kubectl(viewer, ['auth', 'can-i', 'list', 'pods', '-n', 'default']);
