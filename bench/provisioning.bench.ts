@@ -2,7 +2,7 @@
  * Logical cluster request → Ready: latency (p50/p99) of single requests, and
  * sustained throughput with many requests in flight, on a real API server
  * process and an in-process graphile-worker running the real reconciler.
- * Targets (PRODUCT.md): p99 < 500 ms, ≥ 50 clusters/s.
+ * Targets (PRODUCT.md / issue 6): p99 < 500 ms at 1 and 20 in flight, ≥ 50 clusters/s over 1,000 requests.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -62,32 +62,67 @@ export default async function provisioningBench(ctx: BenchContext): Promise<void
         const { phase } = await prisma.logicalCluster.findUniqueOrThrow({ where: { id: row.id }, select: { phase: true } });
         if (phase === 'Ready') return performance.now() - t0;
         if (phase === 'Failed') throw new Error(`cluster ${name} failed`);
-        await new Promise((r) => setTimeout(r, 2));
+        await new Promise((r) => setTimeout(r, 5));
       }
     };
     await requestAndWait(); // warm-up: creates the org and team workspaces
 
-    const sequential: number[] = [];
-    for (let i = 0; i < 50; i++) sequential.push(await requestAndWait());
-    sequential.sort((a, b) => a - b);
-    ctx.report({
-      bench: 'provisioning.request-to-ready',
-      concurrency: 1,
-      samples: sequential.length,
-      p50Ms: percentile(sequential, 50),
-      p99Ms: percentile(sequential, 99),
-      targetP99Ms: 500,
-    });
+    // Latency at 1 and 20 requests in flight (closed loop: each slot requests again when its cluster is Ready).
+    for (const concurrency of [1, 20]) {
+      const latencies: number[] = [];
+      const perSlot = concurrency === 1 ? 50 : 10;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          for (let i = 0; i < perSlot; i++) latencies.push(await requestAndWait());
+        }),
+      );
+      latencies.sort((a, b) => a - b);
+      ctx.report({
+        bench: 'provisioning.request-to-ready',
+        concurrency,
+        samples: latencies.length,
+        p50Ms: percentile(latencies, 50),
+        p99Ms: percentile(latencies, 99),
+        targetP99Ms: 500,
+      });
+    }
 
-    const burst = 200;
+    // Sustained rate: BENCH_CLUSTERS requests (default 1,000) submitted at once; one count query polls
+    // progress (per-request polling would load the database more than the work measured).
+    const total = Number(process.env.BENCH_CLUSTERS ?? 1000);
     const t0 = performance.now();
-    const latencies = await Promise.all(Array.from({ length: burst }, requestAndWait));
+    const since = new Date();
+    const ids: string[] = [];
+    for (let i = 0; i < total; i += 50) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(50, total - i) }, (_, j) => {
+          const name = `s${i + j}`;
+          return createLogicalClusterRequest(prisma, {
+            orgId: org.id,
+            teamId: team.id,
+            name,
+            kcpPath: `root:bench:team:${name}`,
+            templateId: template.id,
+            regions: [],
+          });
+        }),
+      );
+      ids.push(...batch.map((r) => r.id));
+    }
+    for (;;) {
+      const ready = await prisma.logicalCluster.count({ where: { id: { in: ids }, phase: 'Ready' } });
+      if (ready === total) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const seconds = (performance.now() - t0) / 1000;
-    latencies.sort((a, b) => a - b);
+    const rows = await prisma.logicalCluster.findMany({ where: { id: { in: ids } }, select: { createdAt: true, readyAt: true } });
+    const latencies = rows.map((r) => (r.readyAt?.getTime() ?? Number.NaN) - r.createdAt.getTime()).sort((a, b) => a - b);
     ctx.report({
-      bench: 'provisioning.throughput',
-      inFlight: burst,
-      clustersPerSec: Math.round(burst / seconds),
+      bench: 'provisioning.sustained',
+      requests: total,
+      submittedFrom: since.toISOString(),
+      seconds: Math.round(seconds * 10) / 10,
+      clustersPerSec: Math.round(total / seconds),
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       targetClustersPerSec: 50,
