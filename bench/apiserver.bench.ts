@@ -4,77 +4,14 @@
  * the raw single-row Postgres insert rate of the same run; then watch
  * delivery latency (commit → client) with 100 and 1,000 open watches.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { call, closeConnections, startServer, TOKEN } from './apiserver-process.js';
 
 interface Ctx {
   createDatabase(): Promise<{ url: string; drop(): Promise<void> }>;
   report(result: Record<string, unknown>): void;
   baseline: { pgInsertsPerSecC1: number; pgInsertsPerSecC16: number };
-}
-
-const TOKEN = 'bench-admin-token-0123456789abcdef';
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess; home: string }> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-apiserver-'));
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/apiserver/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, ATRIUM_KCP_TOKEN: TOKEN, ATRIUM_APISERVER_PORT: String(port), ATRIUM_HOME: home, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /apiserver ready at (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`apiserver exited with ${code}`)));
-  });
-  return { url, child, home };
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
-
-function call(base: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; text: string }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${base}${urlPath}`,
-      {
-        method,
-        agent,
-        headers: { authorization: `Bearer ${TOKEN}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          text += c;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -153,7 +90,7 @@ export default async function run(ctx: Ctx): Promise<void> {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
     fs.rmSync(server.home, { recursive: true, force: true });
-    agent.destroy();
+    closeConnections();
     await database.drop();
   }
 }
