@@ -3,45 +3,33 @@
  * template enqueues the sync job in the same transaction, and the task makes `atrium-<org>-<template>` in
  * `root:<org>` match the row (idempotently: a second pass changes nothing).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createLogger } from '@atrium/config';
 import { createPrismaClient, createTemplate, deleteTemplate, makeOrg, type PrismaClient, updateTemplate } from '@atrium/db';
 import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
-import { KcpClient, TENANCY_API_VERSION } from '@atrium/kube';
+import { TENANCY_API_VERSION } from '@atrium/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type RunningProcess, repoRoot, startEntry } from '../test-support/processes.js';
+import { startTestApiServer, type TestApiServer } from '../test-support/processes.js';
 import type { TaskDeps } from './index.js';
 import { syncTemplateWorkspaceType } from './template-workspace-type.js';
 
 const TOKEN = 'atrium-test-admin-token-template-sync';
 let db: TestDatabase;
 let prisma: PrismaClient;
-let apiserver: RunningProcess;
-let home: string;
+let apiserver: TestApiServer;
 let deps: TaskDeps;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrismaClient(db.url, 4);
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-tplsync-'));
-  const port = await freePort();
-  apiserver = await startEntry(
-    path.join(repoRoot, 'apps/apiserver/src/main.ts'),
-    { DATABASE_URL: db.url, ATRIUM_APISERVER_PORT: String(port), ATRIUM_KCP_TOKEN: TOKEN, ATRIUM_HOME: home },
-    /apiserver ready at/,
-  );
-  const kcp = new KcpClient({ server: `https://127.0.0.1:${port}`, token: TOKEN, caPem: fs.readFileSync(path.join(home, 'apiserver-ca.crt'), 'utf8') });
+  apiserver = await startTestApiServer(db.url, TOKEN);
+  const kcp = apiserver.kcp;
   deps = { logger: createLogger('test'), prisma, kcp };
 }, 120_000);
 
 afterAll(async () => {
-  apiserver?.child.kill('SIGTERM');
-  await apiserver?.exited;
+  await apiserver?.stop();
   await prisma?.$disconnect();
   await db?.drop();
-  fs.rmSync(home, { recursive: true, force: true });
 });
 
 const jobs = (orgId: string, slug: string) =>

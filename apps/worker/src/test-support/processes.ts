@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { KcpClient } from '@atrium/kube';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 
@@ -40,4 +43,39 @@ export async function startEntry(entry: string, env: Record<string, string>, rea
     await new Promise((r) => setTimeout(r, 20));
   }
   return { child, output: () => output, exited };
+}
+
+export interface TestApiServer {
+  /** https base URL (bearer tokens only travel over TLS). */
+  url: string;
+  token: string;
+  home: string;
+  caFile: string;
+  kcp: KcpClient;
+  stop(): Promise<void>;
+}
+
+/** The real API server as a process on `databaseUrl`, with a KcpClient that trusts its generated CA. */
+export async function startTestApiServer(databaseUrl: string, token: string): Promise<TestApiServer> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-test-apiserver-'));
+  const port = await freePort();
+  const server = await startEntry(
+    path.join(repoRoot, 'apps/apiserver/src/main.ts'),
+    { DATABASE_URL: databaseUrl, ATRIUM_APISERVER_PORT: String(port), ATRIUM_KCP_TOKEN: token, ATRIUM_HOME: home },
+    /apiserver ready at/,
+  );
+  const url = `https://127.0.0.1:${port}`;
+  const caFile = path.join(home, 'apiserver-ca.crt');
+  return {
+    url,
+    token,
+    home,
+    caFile,
+    kcp: new KcpClient({ server: url, token, caPem: fs.readFileSync(caFile, 'utf8') }),
+    stop: async () => {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
 }

@@ -8,26 +8,23 @@
  * reaches a terminal state, none is lost, no Workspace exists twice, and no
  * Workspace is left behind for a deleted cluster.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@atrium/config';
 import { createLogicalClusterRequest, createPrismaClient, type PrismaClient, requestLogicalClusterDeletion } from '@atrium/db';
 import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
-import { KcpClient, kcpPath } from '@atrium/kube';
+import { type KcpClient, kcpPath } from '@atrium/kube';
 import { type Runner, run } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskList } from '../../tasks/index.js';
-import { freePort, type RunningProcess, repoRoot, startEntry } from '../../test-support/processes.js';
+import { repoRoot, startEntry, startTestApiServer, type TestApiServer } from '../../test-support/processes.js';
 import { LOGICAL_CLUSTER_ID_LABEL } from './labels.js';
 
 const TOKEN = 'atrium-test-admin-token-0123456789';
 let db: TestDatabase;
 let prisma: PrismaClient;
-let apiserver: RunningProcess;
+let apiserver: TestApiServer;
 let serverUrl: string;
 let kcp: KcpClient;
-let home: string;
 const org = { id: '', teamId: '', templateId: '', userId: '' };
 
 async function waitForPhase(id: string, phases: string[], timeoutMs = 30_000) {
@@ -55,16 +52,9 @@ async function request(name: string) {
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrismaClient(db.url, 4);
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-prov-'));
-  const port = await freePort();
-  apiserver = await startEntry(
-    path.join(repoRoot, 'apps/apiserver/src/main.ts'),
-    { DATABASE_URL: db.url, ATRIUM_APISERVER_PORT: String(port), ATRIUM_KCP_TOKEN: TOKEN, ATRIUM_HOME: home },
-    /apiserver ready at/,
-  );
-  // Bearer tokens only travel over TLS: use the https address and the CA the server generated.
-  serverUrl = `https://127.0.0.1:${port}`;
-  kcp = new KcpClient({ server: serverUrl, token: TOKEN, caPem: fs.readFileSync(path.join(home, 'apiserver-ca.crt'), 'utf8') });
+  apiserver = await startTestApiServer(db.url, TOKEN);
+  serverUrl = apiserver.url;
+  kcp = apiserver.kcp;
   const user = await prisma.user.create({ data: { email: 'dev@acme.test', emailVerified: new Date() } });
   const o = await prisma.organization.create({ data: { slug: 'acme', name: 'Acme' } });
   const team = await prisma.team.create({ data: { orgId: o.id, slug: 'payments', name: 'Payments' } });
@@ -75,11 +65,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  apiserver?.child.kill('SIGTERM');
-  await apiserver?.exited;
+  await apiserver?.stop();
   await prisma?.$disconnect();
   await db?.drop();
-  fs.rmSync(home, { recursive: true, force: true });
 });
 
 describe('provisioning reconciler', () => {
@@ -123,8 +111,8 @@ describe('provisioning reconciler', () => {
       DATABASE_URL: db.url,
       ATRIUM_KCP_URL: serverUrl,
       ATRIUM_KCP_TOKEN: TOKEN,
-      ATRIUM_HOME: home,
-      ATRIUM_KCP_CA_FILE: path.join(home, 'apiserver-ca.crt'),
+      ATRIUM_HOME: apiserver.home,
+      ATRIUM_KCP_CA_FILE: apiserver.caFile,
     };
     const ids: string[] = [];
     const toDelete = new Set<string>();
