@@ -31,6 +31,7 @@ export {
   evaluateBudgetSequence,
   evaluateBudgets,
 } from './cost/budget.js';
+export { alertTransition, BUDGET_ALERT_THRESHOLDS, type BudgetAlertThreshold, reachedThreshold } from './cost/budget-alerts.js';
 export {
   type BillingPeriod,
   billingMonth,

@@ -6,10 +6,8 @@
  * server replicas can never both spend the same headroom.
  */
 import type { Budget } from '@atrium/core';
+import type { SqlClient } from './cost-ledger.js';
 
-export interface SqlClient {
-  query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
-}
 
 interface BudgetRow extends Record<string, unknown> {
   id: string;

@@ -1,5 +1,24 @@
-export { applyBudgetDelta, lockBudgetPath, type SqlClient } from './budget-reservation.js';
+export { applyBudgetDelta, lockBudgetPath } from './budget-reservation.js';
 export { createPrismaClient, type PrismaClient, prisma } from './client.js';
+export {
+  applyCostDelta,
+  BASE_FEE_KEY,
+  BUDGET_ALERT_NOTIFY_TASK,
+  budgetsOf,
+  type CostNode,
+  type CostNodeScope,
+  type CostPath,
+  loadPriceBookSql,
+  lockCostPath,
+  type ObjectPriceKey,
+  prismaSqlClient,
+  readCostPath,
+  recordBudgetDenial,
+  recordedPrice,
+  recordPrice,
+  releaseClusterCost,
+  type SqlClient,
+} from './cost-ledger.js';
 export { assertReachable, type ResolvedDatabase, resolveDatabase } from './database.js';
 export type { ApiToken, Invitation, Membership, Organization, Team, User } from './generated/prisma/client.js';
 export * from './generated/prisma/enums.js';
