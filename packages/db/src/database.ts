@@ -1,7 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { type AtriumEnv, ConfigError } from '@atrium/config';
 import pg from 'pg';
-import { ensureDatabase, startEmbeddedPostgres } from './embedded.js';
+import { embeddedDatabaseUrl, ensureDatabase, startEmbeddedPostgres } from './embedded.js';
 
 export interface ResolvedDatabase {
   url: string;
@@ -35,4 +36,31 @@ export async function resolveDatabase(e: AtriumEnv, onLog?: (line: string) => vo
   const server = await startEmbeddedPostgres({ dataDir: path.join(e.ATRIUM_HOME, 'postgres'), port: e.ATRIUM_PG_PORT, ...(onLog ? { onLog } : {}) });
   await ensureDatabase(server.adminUrl, 'atrium');
   return { url: server.urlFor('atrium'), embedded: true, stop: server.stop };
+}
+
+/**
+ * For operator commands (price book, cost check) that run beside `npm start`: DATABASE_URL
+ * when set; the embedded server when it is already running on ATRIUM_HOME (its pid file names
+ * a live postgres) — never a second server on the same data; otherwise the embedded server
+ * started for the duration of the command.
+ */
+export async function attachDatabase(e: AtriumEnv): Promise<ResolvedDatabase> {
+  if (e.DATABASE_URL) return resolveDatabase(e);
+  const pidFile = path.join(e.ATRIUM_HOME, 'postgres', 'postmaster.pid');
+  if (fs.existsSync(pidFile)) {
+    const [pidLine, , , portLine] = fs.readFileSync(pidFile, 'utf8').split('\n');
+    const pid = Number(pidLine);
+    let running = false;
+    try {
+      running = Number.isInteger(pid) && pid > 0 && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+    } catch {
+      running = false;
+    }
+    if (running) {
+      const url = embeddedDatabaseUrl(Number(portLine) || e.ATRIUM_PG_PORT, 'atrium');
+      await assertReachable(url, 'the running embedded Postgres');
+      return { url, embedded: true, stop: async () => undefined };
+    }
+  }
+  return resolveDatabase(e);
 }

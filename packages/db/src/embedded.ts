@@ -37,6 +37,11 @@ export interface EmbeddedPostgres {
 const SUPERUSER = 'atrium';
 const PASSWORD = 'atrium';
 
+/** The URL of `database` on an embedded server listening on `port` (ours, or one already running). */
+export function embeddedDatabaseUrl(port: number, database: string): string {
+  return `postgresql://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 function runAsIds(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const lookup = () => {
@@ -178,7 +183,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
 
-  const urlFor = (database: string) => `postgresql://${SUPERUSER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const urlFor = (database: string) => embeddedDatabaseUrl(options.port, database);
   const adminUrl = urlFor('postgres');
   await waitUntilAccepting(adminUrl, child, () => output);
 

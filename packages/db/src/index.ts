@@ -19,7 +19,7 @@ export {
   releaseClusterCost,
   type SqlClient,
 } from './cost-ledger.js';
-export { assertReachable, type ResolvedDatabase, resolveDatabase } from './database.js';
+export { assertReachable, attachDatabase, type ResolvedDatabase, resolveDatabase } from './database.js';
 export type { ApiToken, Invitation, Membership, Organization, Team, User } from './generated/prisma/client.js';
 export * from './generated/prisma/enums.js';
 export { migrateDeploy } from './migrate.js';
@@ -60,9 +60,11 @@ export { listTemplates } from './repositories/templates/list-templates.js';
 export type { TemplateInput, TemplateRow } from './repositories/templates/template-row.js';
 export {
   enqueueTemplateWorkspaceTypeSync,
+  loadClusterTemplateForWorkspaceType,
   loadTemplateForWorkspaceType,
   SYNC_TEMPLATE_WORKSPACE_TYPE_TASK,
   type TemplateForWorkspaceType,
+  type WorkspaceTypeTemplate,
 } from './repositories/templates/template-workspace-type.js';
 export { type TemplatePatch, updateTemplate } from './repositories/templates/update-template.js';
 export { DEMO, DEMO_REGIONS, seedDemo, seedPlatformCatalog } from './seed/demo.js';

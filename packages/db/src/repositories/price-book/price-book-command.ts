@@ -1,0 +1,208 @@
+/**
+ * The platform operator's price book tool (`npm run pricebook -- …`): show the book in force
+ * for the platform or an org at any instant, and append versioned entries — a new price, a new
+ * rule, a retirement, a region multiplier — effective now or from a date. Entries are never
+ * edited, so any past run-rate can still be recomputed exactly.
+ */
+import {
+  formatMicros,
+  type MatchCondition,
+  PPM,
+  type PriceBookEntry,
+  PriceBookError,
+  type PriceRule,
+  PriceRuleSchema,
+  parseDollarsToMicros,
+  priceBookAt,
+} from '@atrium/core';
+import { z } from 'zod';
+import type { Db } from '../shared.js';
+import { addPriceBookEntries } from './add-price-book-entries.js';
+import { entryFromRow } from './price-book-row.js';
+
+export const PRICE_BOOK_USAGE = `usage: npm run pricebook -- <command> [--org <slug>] [--from <ISO date>]
+  show [--at <ISO date>]                       the rules and region multipliers in force (platform, or the org's with overrides)
+  history                                      every entry of the platform's (or the org's) book, oldest first
+  set-price <rule key> <dollars>               a new price for a rule in force (copies the rule, e.g. set-price service-load-balancer 1.50)
+  set-rule '<rule JSON>'                       add or replace a rule (priceMicros as a digit string; see core PriceRuleSchema)
+  retire <rule key>                            the rule stops applying (for an org: waives the platform rule)
+  region <region slug> <multiplier>            a region multiplier, e.g. region us-east 1.25
+Entries apply from --from (default: now); --org makes them the org's overrides.`;
+
+/** Thrown for bad input: the CLI prints the message and the usage, and exits 2. */
+export class PriceBookCommandError extends Error {
+  override name = 'PriceBookCommandError';
+}
+
+const dateSchema = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a date: use an ISO date such as 2026-12-01 or 2026-12-01T00:00:00Z')
+  .transform((s) => new Date(s));
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new PriceBookCommandError(`${name} needs a value`);
+  args.splice(i, 2);
+  return value;
+}
+
+function parseDate(value: string | undefined, name: string, fallback: Date): Date {
+  if (value === undefined) return fallback;
+  const parsed = dateSchema.safeParse(value);
+  if (!parsed.success) throw new PriceBookCommandError(`${name}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+/** "×1.25" from parts per million, exactly. */
+function formatMultiplier(ppm: bigint): string {
+  const whole = ppm / PPM;
+  const fraction = (ppm % PPM).toString().padStart(6, '0').replace(/0+$/, '');
+  return `×${whole}${fraction ? `.${fraction}` : ''}`;
+}
+
+function parseMultiplier(text: string): bigint {
+  const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(text.trim());
+  if (!match) throw new PriceBookCommandError(`invalid multiplier ${JSON.stringify(text)}: use a number such as 1.25 (at most 6 decimals)`);
+  return BigInt(match[1]!) * PPM + BigInt((match[2] ?? '').padEnd(6, '0'));
+}
+
+function describeCondition(c: MatchCondition): string {
+  const path = Array.isArray(c.path) ? c.path.join('.') : c.path;
+  switch (c.op) {
+    case 'equals':
+      return `${path} = ${JSON.stringify(c.value)}`;
+    case 'notEquals':
+      return `${path} != ${JSON.stringify(c.value)}`;
+    case 'in':
+    case 'notIn':
+      return `${path} ${c.op} [${c.values.map((v) => JSON.stringify(v)).join(', ')}]`;
+    default:
+      return `${path} ${c.op}`;
+  }
+}
+
+function describeRule(rule: PriceRule): string {
+  const target = [rule.apiGroup !== undefined ? (rule.apiGroup === '' ? 'core' : rule.apiGroup) : undefined, rule.kind].filter(Boolean).join('/');
+  const when = rule.conditions?.length ? ` when ${rule.conditions.map(describeCondition).join(' and ')}` : '';
+  return `${rule.key.padEnd(24)} ${formatMicros(rule.priceMicros).padStart(10)} per ${rule.unit.padEnd(17)} ${target || 'any object'}${when}  (${rule.description})`;
+}
+
+async function loadEntries(db: Db, orgId: string | null): Promise<PriceBookEntry[]> {
+  const rows = await db.priceBookEntry.findMany({
+    where: orgId === null ? { orgId: null } : { OR: [{ orgId: null }, { orgId }] },
+    orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }],
+  });
+  return rows.map(entryFromRow);
+}
+
+/** Runs one command; returns the lines to print. Throws PriceBookCommandError for bad input. */
+export async function runPriceBookCommand(db: Db, argv: readonly string[], now: Date = new Date()): Promise<string[]> {
+  const args = [...argv];
+  const orgSlug = flag(args, '--org');
+  const from = parseDate(flag(args, '--from'), '--from', now);
+  const at = parseDate(flag(args, '--at'), '--at', now);
+  const [command, ...rest] = args;
+  let orgId: string | null = null;
+  if (orgSlug !== undefined) {
+    const org = await db.organization.findUnique({ where: { slug: orgSlug }, select: { id: true } });
+    if (!org) throw new PriceBookCommandError(`no organisation with slug ${JSON.stringify(orgSlug)}`);
+    orgId = org.id;
+  }
+  const scope = orgSlug === undefined ? 'the platform' : `org ${orgSlug}`;
+  const entries = await loadEntries(db, orgId);
+  const write = async (entry: PriceBookEntry, done: string): Promise<string[]> => {
+    try {
+      // Reject what core would refuse to read back, before anything is written.
+      priceBookAt([...entries, entry], orgId, entry.effectiveFrom);
+    } catch (e) {
+      if (e instanceof PriceBookError) throw new PriceBookCommandError(e.message);
+      throw e;
+    }
+    const written = await addPriceBookEntries(db, [entry]);
+    if (written === 0)
+      throw new PriceBookCommandError(`an entry for the same subject already takes effect at ${entry.effectiveFrom.toISOString()} in ${scope}`);
+    return [`${done} for ${scope}, effective ${entry.effectiveFrom.toISOString()}`];
+  };
+
+  switch (command) {
+    case 'show': {
+      const book = priceBookAt(entries, orgId, at);
+      const lines = [`price book of ${scope} at ${at.toISOString()}: ${book.rules.length} rules`];
+      for (const rule of book.rules) lines.push(`  ${describeRule(rule)}`);
+      for (const [region, ppm] of [...book.regionMultipliersPpm].sort()) lines.push(`  region ${region} ${formatMultiplier(ppm)}`);
+      return lines;
+    }
+    case 'history': {
+      const own = entries.filter((e) => e.orgId === orgId);
+      return [
+        `${own.length} entries in the book of ${scope}`,
+        ...own.map((e) => {
+          const when = e.effectiveFrom.toISOString();
+          if (e.type === 'rule') return `  ${when} rule    ${describeRule(e.rule)}`;
+          if (e.type === 'retire-rule') return `  ${when} retire  ${e.ruleKey}`;
+          return `  ${when} region  ${e.region} ${formatMultiplier(e.multiplierPpm)}`;
+        }),
+      ];
+    }
+    case 'set-price': {
+      const [key, dollars] = rest;
+      if (!key || !dollars) throw new PriceBookCommandError('set-price needs a rule key and a price in dollars');
+      const current = priceBookAt(entries, orgId, from).rules.find((r) => r.key === key);
+      if (!current) throw new PriceBookCommandError(`no rule ${JSON.stringify(key)} is in force for ${scope} at ${from.toISOString()}: add it with set-rule`);
+      let priceMicros: bigint;
+      try {
+        priceMicros = parseDollarsToMicros(dollars);
+      } catch (e) {
+        throw new PriceBookCommandError((e as Error).message);
+      }
+      if (priceMicros < 0n) throw new PriceBookCommandError('a price must not be negative');
+      return write(
+        { type: 'rule', orgId, effectiveFrom: from, rule: { ...current, priceMicros } },
+        `${key}: ${formatMicros(current.priceMicros)} → ${formatMicros(priceMicros)} per ${current.unit}`,
+      );
+    }
+    case 'set-rule': {
+      const [json] = rest;
+      if (!json) throw new PriceBookCommandError('set-rule needs the rule as JSON');
+      let value: unknown;
+      try {
+        value = JSON.parse(json);
+      } catch {
+        throw new PriceBookCommandError('set-rule: the rule is not valid JSON');
+      }
+      const parsed = PriceRuleSchema.safeParse(value);
+      if (!parsed.success)
+        throw new PriceBookCommandError(`set-rule: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`).join('; ')}`);
+      const r = parsed.data;
+      const rule: PriceRule = {
+        key: r.key,
+        description: r.description,
+        unit: r.unit,
+        priceMicros: r.priceMicros,
+        ...(r.apiGroup !== undefined ? { apiGroup: r.apiGroup } : {}),
+        ...(r.kind !== undefined ? { kind: r.kind } : {}),
+        ...(r.conditions !== undefined ? { conditions: r.conditions } : {}),
+      };
+      return write({ type: 'rule', orgId, effectiveFrom: from, rule }, `rule ${rule.key} set`);
+    }
+    case 'retire': {
+      const [key] = rest;
+      if (!key) throw new PriceBookCommandError('retire needs a rule key');
+      const inForce = priceBookAt(entries, orgId, from).rules.some((r) => r.key === key);
+      if (!inForce) throw new PriceBookCommandError(`no rule ${JSON.stringify(key)} is in force for ${scope} at ${from.toISOString()}`);
+      return write({ type: 'retire-rule', orgId, effectiveFrom: from, ruleKey: key }, `rule ${key} retired`);
+    }
+    case 'region': {
+      const [region, multiplier] = rest;
+      if (!region || !multiplier) throw new PriceBookCommandError('region needs a region slug and a multiplier');
+      const known = await db.region.findUnique({ where: { slug: region }, select: { id: true } });
+      if (!known) throw new PriceBookCommandError(`no region ${JSON.stringify(region)}`);
+      const multiplierPpm = parseMultiplier(multiplier);
+      return write({ type: 'region-multiplier', orgId, effectiveFrom: from, region, multiplierPpm }, `region ${region} ${formatMultiplier(multiplierPpm)}`);
+    }
+    default:
+      throw new PriceBookCommandError(command ? `unknown command ${JSON.stringify(command)}` : 'no command given');
+  }
+}
