@@ -3,6 +3,7 @@ export { type AuditEventInput, recordAuditEvent } from './audit/record-audit-eve
 export { type BudgetAmounts, type BudgetTree, listBudgets } from './budgets/list-budgets.js';
 export { type ClusterBudgetPath, loadClusterBudgetPath } from './budgets/load-cluster-budget-path.js';
 export { type BudgetTarget, type SetBudgetResult, setBudget } from './budgets/set-budget.js';
+export * from './cost-reports/index.js';
 export { acceptInvitation, acceptInvitationInTx, findUsableInvitation, type InvitationLink } from './invitations/accept-invitation.js';
 export { type CreateInvitationOptions, createInvitation, INVITATION_TTL_MS } from './invitations/create-invitation.js';
 export { type InvitationRow, type InvitationStatus, invitationStatus, listInvitations } from './invitations/list-invitations.js';
