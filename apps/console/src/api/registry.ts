@@ -17,6 +17,10 @@ import { listClusterTokensRoute } from './routes/clusters/list-cluster-tokens.js
 import { listClustersRoute } from './routes/clusters/list-clusters.js';
 import { requestClusterRoute } from './routes/clusters/request-cluster.js';
 import { revokeClusterTokenRoute } from './routes/clusters/revoke-cluster-token.js';
+import { getCostBreakdownRoutes } from './routes/cost/get-cost-breakdown.js';
+import { getRunRateHistoryRoutes } from './routes/cost/get-run-rate-history.js';
+import { listBudgetAlertsRoutes } from './routes/cost/list-budget-alerts.js';
+import { listBudgetDenialsRoutes } from './routes/cost/list-budget-denials.js';
 import { previewCostRoute } from './routes/cost/preview-cost.js';
 import { acceptInvitationRoute } from './routes/invitations/accept-invitation.js';
 import { createInvitationRoute } from './routes/invitations/create-invitation.js';
@@ -96,6 +100,10 @@ export const apiRoutes: AnyRoute[] = [
   listBudgetsRoute,
   setBudgetRoute,
   previewCostRoute,
+  ...getCostBreakdownRoutes,
+  ...getRunRateHistoryRoutes,
+  ...listBudgetAlertsRoutes,
+  ...listBudgetDenialsRoutes,
 ];
 
 export const openApiRoute: AnyRoute = defineRoute({
