@@ -62,6 +62,24 @@ interface RawRow {
   type?: string;
 }
 
+function putResult(rv: string | undefined): PutResult {
+  const n = Number(rv);
+  if (n > 0) return { ok: true, rv: n };
+  return { ok: false, why: n === -1 ? 'exists' : n === -2 ? 'missing' : 'conflict' };
+}
+
+/** Writes per group commit: a statement of 64 puts is 448 parameters, far below pg's limit. */
+const MAX_GROUP_COMMIT = 64;
+
+interface PendingPut {
+  key: ObjectKey;
+  expectRv: number | null;
+  value: string;
+  remove: boolean;
+  resolve(result: PutResult): void;
+  reject(err: unknown): void;
+}
+
 function toRow(r: RawRow): StoredRow {
   return { cluster: r.cluster, resource: r.resource, namespace: r.namespace, name: r.name, rv: Number(r.rv), value: r.value };
 }
@@ -86,16 +104,71 @@ export class Store {
   /**
    * Writes one object. `expectRv` null means create (fails if it exists);
    * a number means the current revision must be exactly that.
+   *
+   * Writes on the pool (not inside a caller's transaction) are group-committed: while one
+   * batch is being written and flushed, new writes queue and then go together as one
+   * statement and one commit. The global write lock is held across each commit, so without
+   * this every write paid its own WAL flush in turn; with it, N concurrent writers share one.
+   * Each put in a batch still has its own precondition and result, and revisions follow
+   * arrival order.
    */
-  async put(key: ObjectKey, expectRv: number | null, value: string, remove = false, client: pg.ClientBase | pg.Pool = this.pool): Promise<PutResult> {
+  put(key: ObjectKey, expectRv: number | null, value: string, remove = false, client: pg.ClientBase | pg.Pool = this.pool): Promise<PutResult> {
+    if (client !== this.pool) return this.putOn(client, key, expectRv, value, remove);
+    return new Promise<PutResult>((resolve, reject) => {
+      this.pending.push({ key, expectRv, value, remove, resolve, reject });
+      if (!this.flushing) void this.flushPending();
+    });
+  }
+
+  private pending: PendingPut[] = [];
+  private flushing = false;
+
+  private async flushPending(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_GROUP_COMMIT);
+        if (batch.length === 1) {
+          const [one] = batch as [PendingPut];
+          await this.putOn(this.pool, one.key, one.expectRv, one.value, one.remove).then(one.resolve, one.reject);
+          continue;
+        }
+        try {
+          const results = await this.putMany(this.pool, batch);
+          batch.forEach((p, i) => p.resolve(results[i]!));
+        } catch {
+          // One bad write must not fail its neighbours: retry each on its own.
+          for (const p of batch) await this.putOn(this.pool, p.key, p.expectRv, p.value, p.remove).then(p.resolve, p.reject);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async putOn(client: pg.ClientBase | pg.Pool, key: ObjectKey, expectRv: number | null, value: string, remove: boolean): Promise<PutResult> {
     const { rows } = await client.query<{ rv: string }>({
       name: 'apiserver_put',
       text: 'select apiserver.put($1, $2, $3, $4, $5, $6, $7) as rv',
       values: [key.cluster, key.resource, key.namespace, key.name, expectRv, value, remove],
     });
-    const rv = Number(rows[0]?.rv);
-    if (rv > 0) return { ok: true, rv };
-    return { ok: false, why: rv === -1 ? 'exists' : rv === -2 ? 'missing' : 'conflict' };
+    return putResult(rows[0]?.rv);
+  }
+
+  /** Several puts as one statement (one transaction when autocommitted); target-list expressions run left to right. */
+  private async putMany(
+    client: pg.ClientBase | pg.Pool,
+    entries: readonly { key: ObjectKey; value: string; expectRv?: number | null; remove?: boolean }[],
+  ): Promise<PutResult[]> {
+    if (entries.length === 0) return [];
+    const values: unknown[] = [];
+    const calls = entries.map(({ key, value, expectRv, remove }, i) => {
+      values.push(key.cluster, key.resource, key.namespace, key.name, expectRv ?? null, value, remove ?? false);
+      const b = i * 7;
+      return `apiserver.put($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::bigint, $${b + 6}, $${b + 7}::boolean) as r${i}`;
+    });
+    const { rows } = await client.query<Record<string, string>>(`select ${calls.join(', ')}`, values);
+    return entries.map((_, i) => putResult(rows[0]?.[`r${i}`]));
   }
 
   /**
@@ -106,18 +179,7 @@ export class Store {
    * as in put (default: create). Returns each result.
    */
   async createMany(entries: { key: ObjectKey; value: string; expectRv?: number; remove?: boolean }[], client: pg.ClientBase): Promise<PutResult[]> {
-    if (entries.length === 0) return [];
-    const values: unknown[] = [];
-    const calls = entries.map(({ key, value, expectRv, remove }, i) => {
-      values.push(key.cluster, key.resource, key.namespace, key.name, expectRv ?? null, value, remove ?? false);
-      const b = i * 7;
-      return `apiserver.put($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::bigint, $${b + 6}, $${b + 7}::boolean) as r${i}`;
-    });
-    const { rows } = await client.query<Record<string, string>>(`select ${calls.join(', ')}`, values);
-    return entries.map((_, i) => {
-      const rv = Number(rows[0]?.[`r${i}`]);
-      return rv > 0 ? { ok: true, rv } : { ok: false, why: rv === -1 ? 'exists' : rv === -2 ? 'missing' : 'conflict' };
-    });
+    return this.putMany(client, entries);
   }
 
   async currentRv(): Promise<number> {
