@@ -1,6 +1,8 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
+import { prismaSqlClient, releaseClusterCost } from '../cost-ledger.js';
+import type { LogicalCluster, PrismaClient } from '../generated/prisma/client.js';
 import type { LogicalClusterPhase } from '../generated/prisma/enums.js';
 import { revokeClusterBackendTokens } from './backend-tokens/revoke-cluster-backend-tokens.js';
+import { openClusterCostNode } from './cost/cluster-cost-node.js';
 
 /** graphile-worker task that reconciles one logical cluster. */
 export const RECONCILE_LOGICAL_CLUSTER_TASK = 'logical-cluster-reconcile';
@@ -55,14 +57,26 @@ export interface LogicalClusterStatusPatch {
  * The one status write per reconcile pass. Guarded by org id and by the phase
  * the pass started from, so a pass that raced with a delete request does not
  * resurrect the cluster: it returns false and the next pass sees the new phase.
+ *
+ * The tombstone (phase Deleted) releases the cluster's run-rate from its team and org
+ * nodes in the same transaction, so a crash can never leave a deleted cluster's cost
+ * counted against a live budget.
  */
 export async function commitLogicalClusterStatus(
   client: PrismaClient,
   where: { id: string; orgId: string; fromPhase: LogicalClusterPhase },
   patch: LogicalClusterStatusPatch,
 ): Promise<boolean> {
-  const { count } = await client.logicalCluster.updateMany({ where: { id: where.id, orgId: where.orgId, phase: where.fromPhase }, data: patch });
-  return count === 1;
+  const guard = { id: where.id, orgId: where.orgId, phase: where.fromPhase };
+  if (patch.phase !== 'Deleted') {
+    const { count } = await client.logicalCluster.updateMany({ where: guard, data: patch });
+    return count === 1;
+  }
+  return client.$transaction(async (tx) => {
+    const { count } = await tx.logicalCluster.updateMany({ where: guard, data: patch });
+    if (count === 1) await releaseClusterCost(prismaSqlClient(tx), where.id);
+    return count === 1;
+  });
 }
 
 /** Ids of clusters not in a terminal phase: the periodic resync re-enqueues them (level-based). */
@@ -96,31 +110,36 @@ export interface NewLogicalClusterRequest {
   regions: string[];
   labels?: Record<string, string>;
   requestedById?: string;
+  /** The cluster's own monthly cap; null or absent = no budget on the cluster node. */
+  capMicros?: bigint | null;
 }
 
 /**
- * Records a cluster request (phase Requested) and enqueues its provisioning in
- * the same transaction: either both happen or neither, so no request is lost
- * and no job points at a missing row.
+ * Records a cluster request (phase Requested), its cost node with the base fee charged up
+ * its path, and its provisioning job in one transaction: either all happen or none, so no
+ * request is lost, no job points at a missing row and no cluster exists outside the cost
+ * tree. Given a transaction client it joins that transaction (the console's request verb
+ * checks policy and writes its audit event in the same one).
  */
-export async function createLogicalClusterRequest(client: PrismaClient, input: NewLogicalClusterRequest) {
-  return client.$transaction(async (tx) => {
-    const row = await tx.logicalCluster.create({
-      data: {
-        orgId: input.orgId,
-        teamId: input.teamId,
-        name: input.name,
-        kcpPath: input.kcpPath,
-        templateId: input.templateId,
-        regions: input.regions,
-        labels: input.labels ?? {},
-        requestedById: input.requestedById ?? null,
-        phase: 'Requested',
-      },
-    });
-    await enqueueReconcile(tx, row.id);
-    return row;
+export async function createLogicalClusterRequest(client: PrismaClient | TransactionClient, input: NewLogicalClusterRequest): Promise<LogicalCluster> {
+  if ('$transaction' in client) return client.$transaction((tx) => createLogicalClusterRequest(tx, input));
+  const tx = client;
+  const row = await tx.logicalCluster.create({
+    data: {
+      orgId: input.orgId,
+      teamId: input.teamId,
+      name: input.name,
+      kcpPath: input.kcpPath,
+      templateId: input.templateId,
+      regions: input.regions,
+      labels: input.labels ?? {},
+      requestedById: input.requestedById ?? null,
+      phase: 'Requested',
+    },
   });
+  await openClusterCostNode(tx, row, input.capMicros ?? null);
+  await enqueueReconcile(tx, row.id);
+  return row;
 }
 
 /**

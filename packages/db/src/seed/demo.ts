@@ -12,7 +12,7 @@ export const DEMO = {
 
 /**
  * Idempotent demo data for `npm start`: a verified demo user who owns the
- * demo org, with a `platform` team. Re-running changes nothing.
+ * demo org, with a `platform` team (each with its cost node). Re-running changes nothing.
  */
 export async function seedDemo(client: PrismaClient): Promise<typeof DEMO> {
   const existing = await client.user.findUnique({ where: { email: DEMO.email } });
@@ -32,6 +32,13 @@ export async function seedDemo(client: PrismaClient): Promise<typeof DEMO> {
     update: {},
     create: { orgId: org.id, slug: 'platform', name: 'Platform' },
   });
+  // Cost nodes, as `createOrganization` and `createTeam` make them (no caps).
+  for (const node of [
+    { orgId: org.id, scope: 'org' as const, teamId: null },
+    { orgId: org.id, scope: 'team' as const, teamId: platform.id },
+  ]) {
+    if (!(await client.budget.findFirst({ where: node }))) await client.budget.create({ data: { ...node, capMicros: null } });
+  }
   await seedPlatformCatalog(client);
   // The org's own template, limited to team `platform` by org policy: shows a denial for any other team.
   const production = await client.clusterTemplate.findFirst({ where: { orgId: org.id, slug: 'production' } });

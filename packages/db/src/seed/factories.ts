@@ -20,7 +20,8 @@ export async function makeUser(db: PrismaClient, label = 'user', o: { verified?:
 }
 
 export async function makeOrg(db: PrismaClient, slug: string, members: Partial<Record<string, Role>> & Record<string, Role>) {
-  const org = await db.organization.create({ data: { slug, name: slug.toUpperCase() } });
+  // With its cost node, as `createOrganization` makes every org.
+  const org = await db.organization.create({ data: { slug, name: slug.toUpperCase(), budgets: { create: { scope: 'org', capMicros: null } } } });
   const users: Record<string, Awaited<ReturnType<typeof makeUser>>> = {};
   const memberships: Record<string, { id: string; role: Role }> = {};
   for (const [label, role] of Object.entries(members)) {

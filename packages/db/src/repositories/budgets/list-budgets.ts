@@ -1,7 +1,7 @@
 import type { LogicalClusterPhase } from '../../generated/prisma/enums.js';
 import type { DbOrTx } from '../shared.js';
 
-/** A budget row's amounts; `null` on a node means it has no cap (it is bounded by its ancestors only). */
+/** A node's budget: its cap and what is committed under it. */
 export interface BudgetAmounts {
   budgetId: string;
   capMicros: bigint;
@@ -9,10 +9,14 @@ export interface BudgetAmounts {
   committedMicros: bigint;
 }
 
+/**
+ * Every node of the cost tree carries its run-rate (`runRateMicros`, kept on every admitted
+ * change); `budget` is null when no cap is set on the node (it is bounded by its ancestors only).
+ */
 export interface BudgetTree {
-  org: { id: string; slug: string; name: string; budget: BudgetAmounts | null };
-  teams: Array<{ id: string; parentId: string | null; slug: string; name: string; budget: BudgetAmounts | null }>;
-  /** Live clusters only (a deleted cluster's budget no longer applies). */
+  org: { id: string; slug: string; name: string; runRateMicros: bigint; budget: BudgetAmounts | null };
+  teams: Array<{ id: string; parentId: string | null; slug: string; name: string; runRateMicros: bigint; budget: BudgetAmounts | null }>;
+  /** Live clusters only (a deleted cluster's run-rate is released). */
   clusters: Array<{
     id: string;
     name: string;
@@ -20,13 +24,14 @@ export interface BudgetTree {
     phase: LogicalClusterPhase;
     templateSlug: string;
     maxBudgetMicros: bigint | null;
+    runRateMicros: bigint;
     budget: BudgetAmounts | null;
   }>;
 }
 
-/** Every budget of an org, arranged on its tree: the org, every team, every live cluster. */
+/** Every cost node of an org, arranged on its tree: the org, every team, every live cluster. */
 export async function listBudgets(db: DbOrTx, o: { orgId: string }): Promise<BudgetTree> {
-  const [org, teams, clusters, budgets] = await Promise.all([
+  const [org, teams, clusters, nodes] = await Promise.all([
     db.organization.findUniqueOrThrow({ where: { id: o.orgId }, select: { id: true, slug: true, name: true } }),
     db.team.findMany({ where: { orgId: o.orgId }, select: { id: true, parentId: true, slug: true, name: true }, orderBy: { name: 'asc' } }),
     db.logicalCluster.findMany({
@@ -36,11 +41,13 @@ export async function listBudgets(db: DbOrTx, o: { orgId: string }): Promise<Bud
     }),
     db.budget.findMany({ where: { orgId: o.orgId }, orderBy: { createdAt: 'asc' } }),
   ]);
-  const amounts = (b: (typeof budgets)[number] | undefined): BudgetAmounts | null =>
-    b ? { budgetId: b.id, capMicros: b.capMicros, committedMicros: b.committedMicros } : null;
+  const node = (n: (typeof nodes)[number] | undefined) => ({
+    runRateMicros: n?.committedMicros ?? 0n,
+    budget: n && n.capMicros !== null ? { budgetId: n.id, capMicros: n.capMicros, committedMicros: n.committedMicros } : null,
+  });
   return {
-    org: { ...org, budget: amounts(budgets.find((b) => b.scope === 'org')) },
-    teams: teams.map((t) => ({ ...t, budget: amounts(budgets.find((b) => b.scope === 'team' && b.teamId === t.id)) })),
+    org: { ...org, ...node(nodes.find((b) => b.scope === 'org')) },
+    teams: teams.map((t) => ({ ...t, ...node(nodes.find((b) => b.scope === 'team' && b.teamId === t.id)) })),
     clusters: clusters.map((c) => ({
       id: c.id,
       name: c.name,
@@ -48,7 +55,7 @@ export async function listBudgets(db: DbOrTx, o: { orgId: string }): Promise<Bud
       phase: c.phase,
       templateSlug: c.template.slug,
       maxBudgetMicros: c.template.maxBudgetMicros,
-      budget: amounts(budgets.find((b) => b.scope === 'cluster' && b.logicalClusterId === c.id)),
+      ...node(nodes.find((b) => b.scope === 'cluster' && b.logicalClusterId === c.id)),
     })),
   };
 }

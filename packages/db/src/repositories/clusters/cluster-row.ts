@@ -14,6 +14,8 @@ export interface ClusterRow {
   requestedByEmail: string | null;
   /** The cluster's own monthly budget cap, when it has one. */
   budgetMicros: bigint | null;
+  /** What the cluster's objects and base fee cost per month now (0 once tombstoned: its cost is released). */
+  runRateMicros: bigint;
   createdAt: Date;
   readyAt: Date | null;
   deletedAt: Date | null;
@@ -22,7 +24,7 @@ export interface ClusterRow {
 export const clusterInclude = {
   team: { select: { id: true, slug: true, name: true } },
   template: { select: { id: true, slug: true, name: true } },
-  budgets: { where: { scope: 'cluster' }, select: { capMicros: true } },
+  budgets: { where: { scope: 'cluster' }, select: { capMicros: true, committedMicros: true } },
 } as const;
 
 export function toClusterRow(
@@ -40,7 +42,7 @@ export function toClusterRow(
     deletedAt: Date | null;
     team: { id: string; slug: string; name: string };
     template: { id: string; slug: string; name: string };
-    budgets: Array<{ capMicros: bigint }>;
+    budgets: Array<{ capMicros: bigint | null; committedMicros: bigint }>;
   },
   requestedByEmail: string | null,
 ): ClusterRow {
@@ -58,6 +60,7 @@ export function toClusterRow(
     template: c.template,
     requestedByEmail,
     budgetMicros: c.budgets[0]?.capMicros ?? null,
+    runRateMicros: c.budgets[0]?.committedMicros ?? 0n,
     createdAt: c.createdAt,
     readyAt: c.readyAt,
     deletedAt: c.deletedAt,

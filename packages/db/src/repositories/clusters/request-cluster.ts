@@ -12,7 +12,7 @@ import {
   teamAncestry,
 } from '@atrium/core';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
-import { enqueueReconcile } from '../logical-clusters.js';
+import { createLogicalClusterRequest } from '../logical-clusters.js';
 import { type Actor, type Db, lockOrg } from '../shared.js';
 import { type ClusterRow, clusterInclude, toClusterRow } from './cluster-row.js';
 
@@ -43,9 +43,9 @@ const maxBig = (a: bigint, b: bigint): bigint => (a > b ? a : b);
  * count limit, a budget's headroom or the name check with room for only one (the bench's
  * 50 clusters/s is across orgs; within an org requests queue for a few milliseconds).
  *
- * Inside the transaction rather than through `createLogicalClusterRequest` (which opens its
- * own): the same insert plus `enqueueReconcile`, so the budget row and audit event commit
- * with it.
+ * The insert, the cluster's cost node (with its base fee charged up the path) and the
+ * provisioning job come from `createLogicalClusterRequest`, joined to this transaction so the
+ * audit event commits with them.
  *
  * Team, template and policy names in messages are slugs: they are what people see in kcp
  * paths and what the `policy`/`templates` pages show. Inside the acquisition context team
@@ -96,7 +96,14 @@ export async function requestCluster(
     const regions = await tx.region.findMany({ select: { slug: true } });
     const liveClusters = await tx.logicalCluster.findMany({
       where: { orgId: o.orgId, phase: LIVE },
-      select: { id: true, name: true, teamId: true, kcpPath: true, templateId: true, budgets: { where: { scope: 'cluster' }, select: { capMicros: true } } },
+      select: {
+        id: true,
+        name: true,
+        teamId: true,
+        kcpPath: true,
+        templateId: true,
+        budgets: { where: { scope: 'cluster' }, select: { capMicros: true, committedMicros: true } },
+      },
     });
     const budgets = await tx.budget.findMany({
       where: { orgId: o.orgId, OR: [{ scope: 'org' }, { scope: 'team', teamId: { in: ancestry.map((t) => t.id) } }] },
@@ -123,14 +130,18 @@ export async function requestCluster(
         : null,
     }));
 
-    // What a budget has promised already: its committed run-rate, or the budgets of the live
-    // clusters under it if those add up to more (a cluster may spend up to its own budget).
+    // What a budget has promised already: its committed run-rate, or what the live clusters
+    // under it may spend if that adds up to more — a capped cluster may grow to its cap, an
+    // uncapped one is counted at what it runs now.
     const reservedUnder = (teamIds: Set<string> | null) =>
-      liveClusters.filter((c) => teamIds === null || teamIds.has(c.teamId)).reduce((sum, c) => sum + (c.budgets[0]?.capMicros ?? 0n), 0n);
+      liveClusters
+        .filter((c) => teamIds === null || teamIds.has(c.teamId))
+        .reduce((sum, c) => sum + maxBig(c.budgets[0]?.capMicros ?? 0n, c.budgets[0]?.committedMicros ?? 0n), 0n);
+    // Nodes without a cap are no budget: they bound nothing.
     const teamBudgets: Budget[] = [];
     for (const t of [...ancestry].reverse()) {
       const b = budgets.find((x) => x.scope === 'team' && x.teamId === t.id);
-      if (!b) continue;
+      if (!b || b.capMicros === null) continue;
       const reserved = reservedUnder(subtreeIds(teams, t.id));
       teamBudgets.push({
         scope: 'team',
@@ -141,7 +152,7 @@ export async function requestCluster(
       });
     }
     const orgBudget = budgets.find((x) => x.scope === 'org');
-    if (orgBudget) {
+    if (orgBudget && orgBudget.capMicros !== null) {
       const reserved = reservedUnder(null);
       teamBudgets.push({
         scope: 'org',
@@ -200,25 +211,21 @@ export async function requestCluster(
     }
 
     const template = bySlug.get(req.template)!;
-    const created = await tx.logicalCluster.create({
-      data: {
-        orgId: o.orgId,
-        teamId: team.id,
-        name: req.name,
-        kcpPath: path,
-        templateId: template.id,
-        regions: [...new Set(req.regions)],
-        labels: req.labels ?? {},
-        requestedById: o.actor.userId,
-        phase: 'Requested',
-      },
+    // No cap when neither the template nor the request sets one: a zero cap would refuse
+    // every object, while none leaves the cluster bounded by its team and org budgets. The
+    // node itself always exists, so the cluster's run-rate is kept either way.
+    const capMicros = req.budgetMicros !== undefined || template.defaultBudgetMicros !== null ? decision.budgetMicros : null;
+    const created = await createLogicalClusterRequest(tx, {
+      orgId: o.orgId,
+      teamId: team.id,
+      name: req.name,
+      kcpPath: path,
+      templateId: template.id,
+      regions: [...new Set(req.regions)],
+      labels: req.labels ?? {},
+      requestedById: o.actor.userId,
+      capMicros,
     });
-    // No budget row when neither the template nor the request sets one: a zero cap would
-    // refuse every object, while no row leaves the cluster bounded by its team and org budgets.
-    if (req.budgetMicros !== undefined || template.defaultBudgetMicros !== null) {
-      await tx.budget.create({ data: { orgId: o.orgId, scope: 'cluster', logicalClusterId: created.id, capMicros: decision.budgetMicros } });
-    }
-    await enqueueReconcile(tx, created.id);
     await recordAuditEvent(tx, {
       orgId: o.orgId,
       actor: o.actor,
@@ -231,7 +238,7 @@ export async function requestCluster(
         template: template.slug,
         regions: created.regions,
         kcpPath: path,
-        budgetMicros: decision.budgetMicros.toString(),
+        budgetMicros: capMicros === null ? null : capMicros.toString(),
       },
     });
     const row = await tx.logicalCluster.findUniqueOrThrow({ where: { id: created.id }, include: clusterInclude });

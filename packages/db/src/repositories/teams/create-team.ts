@@ -19,6 +19,8 @@ export async function createTeam(db: Db, o: { orgId: string; actor: Actor; name:
         if (!verdict.ok) throw new AppError('VALIDATION_FAILED', verdict.message, { details: { fields: { parentId: [verdict.message] } } });
       }
       const team = await tx.team.create({ data: { orgId: o.orgId, name: o.name, slug: o.slug, parentId } });
+      // Its cost node (no cap): a new team runs nothing yet, so no ancestor moves.
+      await tx.budget.create({ data: { orgId: o.orgId, scope: 'team', teamId: team.id, capMicros: null } });
       await recordAuditEvent(tx, {
         orgId: o.orgId,
         actor: o.actor,

@@ -2,7 +2,10 @@ import { AppError } from '@atrium/core';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type Actor, type Db, lockOrg } from '../shared.js';
 
-/** Deletes a leaf team. Sub-teams and clusters must be moved or deleted first. */
+/**
+ * Deletes a leaf team. Sub-teams and clusters must be moved or deleted first; its cost node
+ * (which has nothing committed once no cluster is left) goes with it by cascade.
+ */
 export async function deleteTeam(db: Db, o: { orgId: string; actor: Actor; teamId: string }): Promise<void> {
   await db.$transaction(async (tx) => {
     await lockOrg(tx, o.orgId);

@@ -2,8 +2,12 @@ import { AppError, checkTeamMove } from '@atrium/core';
 import type { Team } from '../../generated/prisma/client.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type Actor, type Db, lockOrg } from '../shared.js';
+import { moveTeamRunRate } from './move-team-run-rate.js';
 
-/** Renames and/or moves a team (parentId null = top level; undefined = unchanged). */
+/**
+ * Renames and/or moves a team (parentId null = top level; undefined = unchanged). A move takes
+ * the team's run-rate from the ancestors it leaves to the ones it joins, in the same transaction.
+ */
 export async function updateTeam(
   db: Db,
   o: { orgId: string; actor: Actor; teamId: string; name?: string | undefined; parentId?: string | null | undefined },
@@ -26,6 +30,9 @@ export async function updateTeam(
       data.parentId = o.parentId;
     }
     if (Object.keys(data).length === 0) return team;
+    if (data.parentId !== undefined) {
+      await moveTeamRunRate(tx, { orgId: o.orgId, teams, teamId: team.id, from: team.parentId, to: data.parentId });
+    }
     const updated = await tx.team.update({ where: { id: team.id }, data });
     await recordAuditEvent(tx, {
       orgId: o.orgId,
