@@ -24,6 +24,7 @@ import { serveWatch } from './api/watch.js';
 import { APIBindingController, apisAdmission } from './apis/controller.js';
 import { Authenticator, mayUseCluster, SYSTEM_MASTERS, type UserInfo } from './auth/authn.js';
 import { RbacAuthorizer } from './auth/rbac.js';
+import { CostAdmission } from './cost/cost-admission.js';
 import { CrdController, crdValidation } from './crd/controller.js';
 import { decodeKubernetesProtobuf } from './http/protobuf.js';
 import { ApiError, errors } from './http/status.js';
@@ -82,6 +83,11 @@ export interface ApiServerOptions {
   initializers?: Record<string, InitializerHook>;
   /** The base URL clients use (Workspace `spec.URL`); default: the https URL when TLS is on, else the http URL. */
   externalUrl?: string;
+  /**
+   * Cost admission (prices every write to an Atrium logical cluster, enforces budgets).
+   * On by default when the database holds Atrium's tables; `false` turns it off (benchmarks).
+   */
+  cost?: false | { cacheTtlMs?: number };
 }
 
 export interface ApiServer {
@@ -207,6 +213,12 @@ function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   }
 }
 
+/** The Prisma-migrated Atrium schema is present (the API server can also run on a bare database). */
+async function hasAtriumSchema(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ present: boolean }>(`select to_regclass('public."ObjectPrice"') is not null as present`);
+  return rows[0]?.present === true;
+}
+
 const VERB_BY_METHOD: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 
 /**
@@ -236,12 +248,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   await hub.start();
   const workspaceTypes = new WorkspaceTypeResolver(store, clusters);
+  const cost = options.cost !== false && (await hasAtriumSchema(pool)) ? new CostAdmission({ pool, clusters, logger, ...options.cost }) : undefined;
+  if (options.cost !== false && !cost) logger.warn('no Atrium tables in this database: cost admission is off');
   const admission = new AdmissionChain(
     [limitRanger, workspaceAdmission({ clusters, types: workspaceTypes, rbac }), apisAdmission({ clusters, rbac })],
     [namespaceLifecycle, crdValidation, resourceQuota, objectCountCap(options.maxObjectsPerCluster ?? 50_000)],
-  ).with(options.admission ?? {});
-  const rest = new RestHandler(store, clusters, admission, rbac, logger);
-  const crds = new CrdController({ store, registry, hub, logger });
+  )
+    .with(options.admission ?? {})
+    // Last: it prices the final object and reserves budget only for writes every other plugin admitted.
+    .with({ validating: cost ? [cost.plugin] : [] });
+  const rest = new RestHandler(store, clusters, admission, rbac, logger, cost ? { systemWrites: cost } : {});
+  const crds = new CrdController({ store, registry, hub, logger, remove: (key, rv, value) => rest.removeStored(key, rv, value) });
   await crds.start();
   const bindings = new APIBindingController({ store, clusters, registry, hub, logger });
   await bindings.start();

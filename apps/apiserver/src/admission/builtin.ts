@@ -31,19 +31,53 @@ interface LimitRangeItem {
   defaultRequest?: ResourceList;
 }
 
-/** LimitRange defaults: containers without requests/limits get the namespace's Container defaults. */
+type Containers = { resources?: { limits?: ResourceList; requests?: ResourceList } }[];
+
+/** Where a kind keeps its pod spec: a Pod's own spec, a workload's pod template, a CronJob's job template. */
+const POD_SPEC_PATHS: Record<string, string[]> = {
+  '/pods': ['spec'],
+  '/replicationcontrollers': ['spec', 'template', 'spec'],
+  'apps/deployments': ['spec', 'template', 'spec'],
+  'apps/statefulsets': ['spec', 'template', 'spec'],
+  'apps/replicasets': ['spec', 'template', 'spec'],
+  'apps/daemonsets': ['spec', 'template', 'spec'],
+  'batch/jobs': ['spec', 'template', 'spec'],
+  'batch/cronjobs': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+function podSpecOf(object: KubeObject, path: string[]): { containers?: Containers; initContainers?: Containers } | undefined {
+  let cur: unknown = object;
+  for (const part of path) {
+    if (typeof cur !== 'object' || cur === null || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return typeof cur === 'object' && cur !== null && !Array.isArray(cur) ? (cur as { containers?: Containers; initContainers?: Containers }) : undefined;
+}
+
+/**
+ * LimitRange defaults: containers without requests/limits get the namespace's Container
+ * defaults, as kube-apiserver's LimitRanger does for Pods. Pod templates of workloads get
+ * them too (on every write of the template), so every stored workload carries the requests
+ * it is priced by: cost admission never has to guess what a Pod would receive later.
+ */
 export const limitRanger: MutatingAdmissionPlugin = {
   name: 'LimitRanger',
   async admit(a, ctx) {
-    if (a.operation !== 'CREATE' || a.resource.group !== '' || a.resource.plural !== 'pods' || !a.object) return;
+    if (!a.object || a.subresource || a.operation === 'DELETE') return;
+    const kindKey = `${a.resource.group}/${a.resource.plural}`;
+    const path = POD_SPEC_PATHS[kindKey];
+    // A Pod's resources are fixed once created; a workload's template may change on every update.
+    if (!path || (kindKey === '/pods' && a.operation !== 'CREATE')) return;
+    const spec = podSpecOf(a.object, path);
+    if (!spec) return;
     const ranges = await ctx.reader.list('', 'limitranges', a.namespace);
     if (ranges.length === 0) return;
-    const spec = a.object.spec as { containers?: { resources?: { limits?: ResourceList; requests?: ResourceList } }[]; initContainers?: unknown[] } | undefined;
-    const containers = [...(spec?.containers ?? []), ...((spec?.initContainers ?? []) as NonNullable<typeof spec>['containers'] & object)];
+    const containers = [...(Array.isArray(spec.containers) ? spec.containers : []), ...(Array.isArray(spec.initContainers) ? spec.initContainers : [])];
     for (const range of ranges) {
       const items = ((range.spec as { limits?: LimitRangeItem[] } | undefined)?.limits ?? []).filter((l) => l.type === 'Container');
       for (const item of items) {
         for (const c of containers) {
+          if (typeof c !== 'object' || c === null) continue;
           c.resources ??= {};
           for (const [resource, value] of Object.entries(item.default ?? {})) {
             c.resources.limits ??= {};

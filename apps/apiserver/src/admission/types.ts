@@ -1,7 +1,9 @@
+import type pg from 'pg';
 import type { UserInfo } from '../auth/authn.js';
 import type { StatusReason } from '../http/status.js';
 import type { KubeObject, ResourceType } from '../registry/types.js';
 import type { LogicalCluster } from '../storage/clusters.js';
+import type { ObjectKey, PutResult } from '../storage/store.js';
 
 export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE';
 
@@ -33,6 +35,36 @@ export interface AdmissionContext {
   reader: AdmissionReader;
   /** Adds a `Warning:` response header (kubectl prints it). */
   warn(message: string): void;
+  /**
+   * Makes the object write transactional: the step runs in the same Postgres
+   * transaction as the write (so a check and its reservation cannot race with
+   * another writer). Writes without a step stay a single autocommit statement.
+   */
+  transactional(step: TransactionalStep): void;
+}
+
+/**
+ * Wraps one object write inside its transaction. `write` performs the store
+ * write on `client`; the step may lock and check before calling it and record
+ * after it succeeded. Throwing (e.g. AdmissionDeniedError) rolls everything
+ * back. Rows locked here must come before the store's global write lock.
+ */
+export interface TransactionalStep {
+  readonly name: string;
+  run(client: pg.ClientBase, key: ObjectKey, write: () => Promise<PutResult>): Promise<PutResult>;
+  /** Called after a failure of this step rolled the transaction back (best effort, outside it). */
+  afterRollback?(error: unknown): Promise<void>;
+}
+
+/**
+ * Writes the server makes on its own, outside admission (namespace cascade,
+ * garbage collection, orphaning, CRD deletion), still change what is stored
+ * and what it costs; the hook returns the step such a write of `key` needs
+ * (`next` null = removal), or undefined when a plain write will do. These
+ * writes follow an admitted request and are never refused.
+ */
+export interface SystemWriteHook {
+  stepForSystemWrite(key: ObjectKey, next: KubeObject | null): Promise<TransactionalStep | undefined>;
 }
 
 export interface MutatingAdmissionPlugin {

@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@atrium/config';
 import type { AdmissionChain } from '../admission/chain.js';
-import { type AdmissionAttributes, type AdmissionContext, AdmissionDeniedError, type AdmissionOperation, type AdmissionReader } from '../admission/types.js';
+import {
+  type AdmissionAttributes,
+  type AdmissionContext,
+  AdmissionDeniedError,
+  type AdmissionOperation,
+  type AdmissionReader,
+  type SystemWriteHook,
+  type TransactionalStep,
+} from '../admission/types.js';
 import type { UserInfo } from '../auth/authn.js';
 import type { RbacAuthorizer } from '../auth/rbac.js';
 import { ApiError, errors, type StatusCause, successStatus } from '../http/status.js';
 import type { ClusterResources } from '../registry/registry.js';
 import { apiVersionOf, type KubeObject, type ObjectMeta, type ResourceType, storageResource } from '../registry/types.js';
 import type { ClusterDirectory, LogicalCluster } from '../storage/clusters.js';
-import { type ListResult, type ObjectKey, RevisionTooOldError, type Store, type StoredRow, storageKey } from '../storage/store.js';
+import { type ListResult, type ObjectKey, type PutResult, RevisionTooOldError, type Store, type StoredRow, storageKey } from '../storage/store.js';
 import { applyCreateDefaults, generateNameSuffix, isObjectRecord, nowTimestamp, specChanged, validateMeta } from './objects.js';
 import { applyPatch, type PatchType } from './patch.js';
 import { type FieldRequirement, type LabelRequirement, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -94,6 +102,8 @@ function parseIntParam(query: URLSearchParams, name: string): number | undefined
 export interface RestOptions {
   /** Attempts of read-modify-write for unconditional updates and patches before answering 409. */
   maxRetries?: number;
+  /** Steps that the server's own writes need (the cost ledger releases or re-records prices). */
+  systemWrites?: SystemWriteHook;
 }
 
 /**
@@ -131,7 +141,14 @@ export class RestHandler {
     };
   }
 
-  private async admit(r: ResourceRequest, operation: AdmissionOperation, object: KubeObject | null, oldObject: KubeObject | null, name: string): Promise<void> {
+  /** Runs the chain; returns the transactional steps plugins attached to this write. */
+  private async admit(
+    r: ResourceRequest,
+    operation: AdmissionOperation,
+    object: KubeObject | null,
+    oldObject: KubeObject | null,
+    name: string,
+  ): Promise<TransactionalStep[]> {
     const cluster = r.cluster!;
     const attributes: AdmissionAttributes = {
       operation,
@@ -146,13 +163,69 @@ export class RestHandler {
       user: r.user,
       dryRun: isDryRun(r.query),
     };
-    const context: AdmissionContext = { reader: this.reader(cluster), warn: (m) => r.warnings.push(m) };
+    const steps: TransactionalStep[] = [];
+    const context: AdmissionContext = { reader: this.reader(cluster), warn: (m) => r.warnings.push(m), transactional: (step) => steps.push(step) };
     try {
       await this.admission.admit(attributes, context);
     } catch (e) {
       if (e instanceof AdmissionDeniedError) throw new ApiError(e.code, e.reason, e.message, { name, group: r.type.group, kind: r.type.plural });
       throw e;
     }
+    return steps;
+  }
+
+  /**
+   * One object write: a single autocommit statement, or, when admission
+   * attached steps, one transaction in which the steps wrap the write (steps
+   * lock their rows before `apiserver.put` takes the global write lock).
+   */
+  private async write(key: ObjectKey, expectRv: number | null, value: string, remove: boolean, steps: readonly TransactionalStep[]): Promise<PutResult> {
+    if (steps.length === 0) return this.store.put(key, expectRv, value, remove);
+    const client = await this.store.pool.connect();
+    let broken = false;
+    try {
+      await client.query('begin');
+      const run = (i: number): Promise<PutResult> => {
+        const step = steps[i];
+        return step ? step.run(client, key, () => run(i + 1)) : this.store.put(key, expectRv, value, remove, client);
+      };
+      let result: PutResult;
+      try {
+        result = await run(0);
+      } catch (e) {
+        await client.query('rollback').catch(() => {
+          broken = true;
+        });
+        for (const step of steps)
+          await step.afterRollback?.(e).catch((err: unknown) => this.logger.warn({ err, step: step.name }, 'after-rollback step failed'));
+        if (e instanceof AdmissionDeniedError) {
+          const resource = key.resource.split('@')[0]!;
+          const dot = resource.indexOf('.');
+          throw new ApiError(e.code, e.reason, e.message, {
+            name: key.name,
+            group: dot < 0 ? '' : resource.slice(dot + 1),
+            kind: dot < 0 ? resource : resource.slice(0, dot),
+          });
+        }
+        throw e;
+      }
+      await client.query(result.ok ? 'commit' : 'rollback');
+      return result;
+    } catch (e) {
+      if (!(e instanceof ApiError)) {
+        broken = true;
+        await client.query('rollback').catch(() => undefined);
+      }
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Removes a stored object (precondition: revision `rv`), through the system-write hook's step when it has one. */
+  async removeStored(key: ObjectKey, rv: number, value: string): Promise<PutResult> {
+    const step = await this.options.systemWrites?.stepForSystemWrite(key, null);
+    return this.write(key, rv, value, true, step ? [step] : []);
   }
 
   private async validate(r: ResourceRequest, obj: KubeObject): Promise<void> {
@@ -225,12 +298,12 @@ export class RestHandler {
     meta.generation = 1;
     await this.validate(r, obj);
     applyCreateDefaults(r.type, obj);
-    await this.admit(r, 'CREATE', obj, null, meta.name!);
+    const steps = await this.admit(r, 'CREATE', obj, null, meta.name!);
     // Admission may have mutated the object: validate what will be stored.
     await this.validate(r, obj);
     if (isDryRun(r.query)) return { status: 201, body: obj };
     for (let attempt = 0; ; attempt++) {
-      const result = await this.store.put(this.key(r, meta.name!), null, encode(obj));
+      const result = await this.write(this.key(r, meta.name!), null, encode(obj), false, steps);
       if (result.ok) {
         meta.resourceVersion = String(result.rv);
         meta.annotations = { ...meta.annotations, [CLUSTER_ANNOTATION]: r.cluster!.name };
@@ -315,10 +388,10 @@ export class RestHandler {
       }
       incoming = this.prepareUpdate(r, current, incoming);
       await this.validate(r, incoming);
-      await this.admit(r, 'UPDATE', incoming, current, r.name!);
+      const steps = await this.admit(r, 'UPDATE', incoming, current, r.name!);
       const finalize = !!incoming.metadata?.deletionTimestamp && (incoming.metadata.finalizers ?? []).length === 0;
       if (isDryRun(r.query)) return { status: 200, body: r.subresource === 'scale' ? toScale(r.type, incoming) : incoming };
-      const result = await this.store.put(key, row.rv, encode(incoming), finalize);
+      const result = await this.write(key, row.rv, encode(incoming), finalize, steps);
       if (result.ok) {
         incoming.metadata!.resourceVersion = String(result.rv);
         incoming.metadata!.annotations = { ...incoming.metadata!.annotations, [CLUSTER_ANNOTATION]: r.cluster!.name };
@@ -423,7 +496,7 @@ export class RestHandler {
       if (isDryRun(r.query))
         return { status: 200, body: successStatus({ name: r.name!, group: r.type.group, kind: r.type.plural, uid: current.metadata?.uid }) };
       if (propagation === 'Foreground') await this.deleteDependents(r.cluster!, current, true);
-      const result = await this.store.put(key, row.rv, encode(current), true);
+      const result = await this.removeStored(key, row.rv, encode(current));
       if (!result.ok) {
         if (result.why === 'missing') throw errors.notFound(r.type, r.name!);
         if (attempt < 8) continue;
@@ -469,7 +542,7 @@ export class RestHandler {
         }
         continue;
       }
-      const result = await this.store.put(key, row.rv, row.value, true);
+      const result = await this.removeStored(key, row.rv, row.value);
       if (!result.ok && result.why !== 'missing') remaining++;
     }
     if (remaining > 0) return false;
@@ -478,7 +551,7 @@ export class RestHandler {
     if (!ns) return true;
     const nsObj = JSON.parse(ns.value) as KubeObject;
     if (!nsObj.metadata?.deletionTimestamp || (nsObj.metadata.finalizers ?? []).length > 0) return false;
-    const result = await this.store.put(nsKey, ns.rv, ns.value, true);
+    const result = await this.removeStored(nsKey, ns.rv, ns.value);
     return result.ok;
   }
 
@@ -507,7 +580,7 @@ export class RestHandler {
         continue;
       }
       if (wait) await this.deleteDependents(cluster, obj, true);
-      const result = await this.store.put(key, row.rv, row.value, true);
+      const result = await this.removeStored(key, row.rv, row.value);
       if (result.ok && !wait) await this.deleteDependents(cluster, obj, false);
     }
   }
@@ -518,7 +591,10 @@ export class RestHandler {
       const obj = JSON.parse(row.value) as KubeObject;
       obj.metadata!.ownerReferences = (obj.metadata!.ownerReferences ?? []).filter((o) => o.uid !== uid);
       if (obj.metadata!.ownerReferences.length === 0) delete obj.metadata!.ownerReferences;
-      await this.store.put({ cluster: row.cluster, resource: row.resource, namespace: row.namespace, name: row.name }, row.rv, JSON.stringify(obj));
+      // Losing its controller can give an object a price of its own (a ReplicaSet's Pod).
+      const key: ObjectKey = { cluster: row.cluster, resource: row.resource, namespace: row.namespace, name: row.name };
+      const step = await this.options.systemWrites?.stepForSystemWrite(key, obj);
+      await this.write(key, row.rv, JSON.stringify(obj), false, step ? [step] : []);
     }
   }
 

@@ -3,7 +3,7 @@ import { AdmissionDeniedError, type ValidatingAdmissionPlugin } from '../admissi
 import { builtinTypes } from '../registry/builtin.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import type { KubeObject, ResourceType } from '../registry/types.js';
-import type { EventRow, Store, StoredRow } from '../storage/store.js';
+import type { EventRow, ObjectKey, PutResult, Store, StoredRow } from '../storage/store.js';
 import type { WatchHub } from '../storage/watch-hub.js';
 import { type CrdSpec, crdTypes } from './schema.js';
 
@@ -27,7 +27,16 @@ export class CrdController {
     void this.sync(event.cluster);
   };
 
-  constructor(private readonly deps: { store: Store; registry: ResourceRegistry; hub: WatchHub; logger: Logger }) {}
+  constructor(
+    private readonly deps: {
+      store: Store;
+      registry: ResourceRegistry;
+      hub: WatchHub;
+      logger: Logger;
+      /** Removes one stored object (the REST layer's removal, which also releases its recorded price). */
+      remove?: (key: ObjectKey, rv: number, value: string) => Promise<PutResult>;
+    },
+  ) {}
 
   async start(): Promise<void> {
     this.deps.hub.eventListeners.add(this.listener);
@@ -105,7 +114,8 @@ export class CrdController {
         'select namespace, name, rv, value from apiserver.objects where cluster = $1 and resource = $2',
         [cluster, resource],
       );
-      for (const r of rows) await store.put({ cluster, resource, namespace: r.namespace, name: r.name }, Number(r.rv), r.value, true);
+      const remove = this.deps.remove ?? ((key: ObjectKey, rv: number, value: string) => store.put(key, rv, value, true));
+      for (const r of rows) await remove({ cluster, resource, namespace: r.namespace, name: r.name }, Number(r.rv), r.value);
     } catch (err) {
       this.deps.logger.warn({ err, cluster, resource }, 'custom resource cleanup failed');
     }
