@@ -49,6 +49,35 @@ export interface WorkspaceSpecInput {
   annotations?: Record<string, string>;
 }
 
+/** A core/v1 Event as Atrium reads it back (client-node turns timestamps into Date objects). */
+export const kubeEventSchema = z.looseObject({
+  metadata: z.looseObject({ name: z.string(), labels: z.record(z.string(), z.string()).optional() }),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  type: z.string().optional(),
+  count: z.number().optional(),
+  firstTimestamp: z.unknown().optional(),
+  lastTimestamp: z.unknown().optional(),
+  involvedObject: z.looseObject({ kind: z.string().optional(), name: z.string().optional() }).optional(),
+});
+export type KubeEvent = z.infer<typeof kubeEventSchema>;
+
+export interface EventInput {
+  /** Deterministic per (object, reason): recording the same reason again bumps `count` instead of adding an Event. */
+  name: string;
+  namespace: string;
+  involvedObject: { apiVersion: string; kind: string; name: string; uid?: string; namespace?: string };
+  reason: string;
+  message: string;
+  type: 'Normal' | 'Warning';
+  /** `source.component`, e.g. the reconciler's name. */
+  component: string;
+  labels?: Record<string, string>;
+}
+
+/** RFC 3339 without fractions, as the Kubernetes API writes `metav1.Time`. */
+const kubeTime = (d = new Date()) => d.toISOString().replace(/\.\d+Z$/, 'Z');
+
 export function isNotFound(err: unknown): boolean {
   return err instanceof ApiException && err.code === 404;
 }
@@ -109,6 +138,19 @@ export class KcpClient {
   async ensureWorkspace(parentPath: string, input: WorkspaceSpecInput): Promise<Workspace> {
     const existing = await this.getWorkspace(parentPath, input.name);
     if (existing) return existing;
+    const created = await this.createWorkspace(parentPath, input);
+    if (created) return created;
+    // Lost a race with another pass of the same reconcile: the object exists now.
+    const again = await this.getWorkspace(parentPath, input.name);
+    if (again) return again;
+    throw new Error(`workspace ${parentPath}:${input.name} was reported to exist but cannot be read`);
+  }
+
+  /**
+   * Creates the Workspace in one call; undefined when one of that name exists already (the caller reads
+   * it if it needs it). Saves the read `ensureWorkspace` makes first when the Workspace is most likely new.
+   */
+  async createWorkspace(parentPath: string, input: WorkspaceSpecInput): Promise<Workspace | undefined> {
     const body: KubernetesObject = {
       apiVersion: TENANCY_API_VERSION,
       kind: 'Workspace',
@@ -118,11 +160,7 @@ export class KcpClient {
     try {
       return workspaceSchema.parse(await this.objects(parentPath).create(body));
     } catch (err) {
-      // Lost a race with another pass of the same reconcile: the object exists now.
-      if (isConflict(err)) {
-        const again = await this.getWorkspace(parentPath, input.name);
-        if (again) return again;
-      }
+      if (isConflict(err)) return undefined;
       throw err;
     }
   }
@@ -151,5 +189,57 @@ export class KcpClient {
     } catch (err) {
       if (!isConflict(err)) throw err;
     }
+  }
+
+  /**
+   * Records a Kubernetes Event the way kubelet's recorder deduplicates: one object per (involved object,
+   * reason), whose `count` and `lastTimestamp` grow when the reason repeats (the message is the latest).
+   * A concurrent recorder of the same Event is a conflict; re-reading and retrying keeps every occurrence.
+   */
+  async recordEvent(path: string, input: EventInput): Promise<'created' | 'updated'> {
+    const objects = this.objects(path);
+    const ref = { apiVersion: 'v1', kind: 'Event', metadata: { name: input.name, namespace: input.namespace } };
+    const at = kubeTime();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await objects.create({
+          ...ref,
+          metadata: { ...ref.metadata, ...(input.labels ? { labels: input.labels } : {}) },
+          involvedObject: input.involvedObject,
+          reason: input.reason,
+          message: input.message,
+          type: input.type,
+          source: { component: input.component },
+          count: 1,
+          firstTimestamp: at,
+          lastTimestamp: at,
+        } as KubernetesObject);
+        return 'created';
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+      }
+      try {
+        const current = (await objects.read(ref)) as KubernetesObject & { count?: number };
+        await objects.replace({
+          ...current,
+          involvedObject: input.involvedObject,
+          message: input.message,
+          type: input.type,
+          count: (current.count ?? 1) + 1,
+          lastTimestamp: at,
+        } as KubernetesObject);
+        return 'updated';
+      } catch (err) {
+        // Deleted in between (404: create again) or updated in between (409: bump the newer one).
+        if (attempt >= 4 || !(isConflict(err) || isNotFound(err))) throw err;
+      }
+    }
+  }
+
+  /** Events in one namespace of a logical cluster, selected by label, oldest first by last occurrence. */
+  async listEvents(path: string, namespace: string, labelSelector: string): Promise<KubeEvent[]> {
+    const list = await this.objects(path).list('v1', 'Event', namespace, undefined, undefined, undefined, undefined, labelSelector);
+    const time = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : 0);
+    return list.items.map((e) => kubeEventSchema.parse(e)).sort((a, b) => time(a.lastTimestamp) - time(b.lastTimestamp));
   }
 }

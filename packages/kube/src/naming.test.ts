@@ -1,7 +1,16 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { buildKubeconfig } from './kubeconfig.js';
-import { clusterUrl, isDns1123Label, kcpPath, parentPath, parseKcpPath, workspaceTypeName } from './naming.js';
+import {
+  clusterUrl,
+  isDns1123Label,
+  kcpPath,
+  parentPath,
+  parseKcpPath,
+  platformWorkspaceTypeName,
+  templateWorkspaceType,
+  workspaceTypeName,
+} from './naming.js';
 
 describe('kcp naming', () => {
   it.each([
@@ -50,5 +59,18 @@ describe('workspaceTypeName', () => {
     expect(a.length).toBeLessThanOrEqual(63);
     expect(a).toMatch(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/);
     expect(a).not.toBe(b);
+  });
+});
+
+describe('templateWorkspaceType', () => {
+  it('puts platform templates in root and org templates in the org workspace, always with an explicit path', () => {
+    expect(templateWorkspaceType(null, 'standard')).toEqual({ name: 'atrium-standard', path: 'root' });
+    expect(templateWorkspaceType('acme', 'standard')).toEqual({ name: 'atrium-acme-standard', path: 'root:acme' });
+  });
+  it('keeps long platform template names valid type names', () => {
+    const name = platformWorkspaceTypeName('p'.repeat(63));
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(name).toMatch(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/);
+    expect(name).not.toBe(platformWorkspaceTypeName(`${'p'.repeat(62)}q`));
   });
 });

@@ -38,16 +38,37 @@ export function clusterUrl(serverBase: string, path: string): string {
   return `${serverBase.replace(/\/+$/, '')}/clusters/${path}`;
 }
 
+/** Cuts an over-long type name and suffixes a hash of the full one, so it stays a unique DNS label of at most 63 characters. */
+function typeNameOf(full: string): string {
+  if (full.length <= 63) return full;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < full.length; i++) h = Math.imul(h ^ full.charCodeAt(i), 0x01000193) >>> 0;
+  const suffix = h.toString(36).padStart(7, '0');
+  return `${full.slice(0, 63 - suffix.length - 1).replace(/-+$/, '')}-${suffix}`;
+}
+
 /**
  * The backend WorkspaceType of an org's cluster template: `atrium-<org>-<template>`. A type name is a
  * DNS label of at most 63 characters starting with a letter; org and template slugs can each be longer
  * than half of that, so an over-long name is cut and suffixed with a hash of the full one (still unique).
  */
 export function workspaceTypeName(orgSlug: string, templateSlug: string): string {
-  const full = `atrium-${orgSlug}-${templateSlug}`;
-  if (full.length <= 63) return full;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < full.length; i++) h = Math.imul(h ^ full.charCodeAt(i), 0x01000193) >>> 0;
-  const suffix = h.toString(36).padStart(7, '0');
-  return `${full.slice(0, 63 - suffix.length - 1).replace(/-+$/, '')}-${suffix}`;
+  return typeNameOf(`atrium-${orgSlug}-${templateSlug}`);
+}
+
+/** The backend WorkspaceType of a platform template: `atrium-<template>`, kept in `root` like kcp's own platform types. */
+export function platformWorkspaceTypeName(templateSlug: string): string {
+  return typeNameOf(`atrium-${templateSlug}`);
+}
+
+/**
+ * Where a template's WorkspaceType lives and what a Workspace's `spec.type` says to use it. kcp keeps the
+ * platform-wide set of types in `root` (`root:universal`, `root:organization`); an org's own types live in
+ * its workspace, where only that org's members can be granted `use` on them. The path is always explicit:
+ * a type reference without one would be looked up relative to the parent workspace.
+ */
+export function templateWorkspaceType(orgSlug: string | null, templateSlug: string): { name: string; path: string } {
+  return orgSlug === null
+    ? { name: platformWorkspaceTypeName(templateSlug), path: 'root' }
+    : { name: workspaceTypeName(orgSlug, templateSlug), path: `root:${orgSlug}` };
 }

@@ -39,7 +39,7 @@ const jobs = (orgId: string, slug: string) =>
   );
 
 /** Runs the task until the org workspace is ready enough to hold the type (a fresh org's first pass may retry). */
-async function sync(payload: { orgId: string; slug: string }) {
+async function sync(payload: { orgId: string | null; slug: string }) {
   for (let i = 0; ; i++) {
     try {
       return await syncTemplateWorkspaceType(deps, payload);
@@ -75,7 +75,7 @@ describe('template → WorkspaceType sync', () => {
     expect(await sync(payload)).toBe('created');
     const created = (await read()) as { metadata: { annotations: Record<string, string> }; spec: unknown };
     expect(created.metadata.annotations['atrium.io/api-sets']).toBe('workloads');
-    expect(created.spec).toEqual({ limitAllowedChildren: { none: true } });
+    expect(created.spec).toEqual({ limitAllowedChildren: { none: true }, limitAllowedParents: { types: [{ name: 'universal', path: 'root' }] } });
     expect(await sync(payload)).toBe('unchanged');
 
     await updateTemplate(prisma, { orgId: f.org.id, actor, templateId: t.id, patch: { apiSets: ['workloads', 'networking'], podSecurity: 'restricted' } });
@@ -88,5 +88,19 @@ describe('template → WorkspaceType sync', () => {
     expect(await sync(payload)).toBe('deleted');
     await expect(read()).rejects.toMatchObject({ code: 404 });
     expect(await sync(payload)).toBe('absent');
+  });
+
+  it("writes a platform template (no org) as atrium-<template> in root, like kcp's own platform types", async () => {
+    await prisma.clusterTemplate.create({ data: { orgId: null, slug: 'shared', name: 'Shared', apiSets: ['workloads'], allowedRegions: ['eu-west'] } });
+    const payload = { orgId: null, slug: 'shared' };
+    expect(await sync(payload)).toBe('created');
+    const type = (await deps.kcp.objects('root').read({ apiVersion: TENANCY_API_VERSION, kind: 'WorkspaceType', metadata: { name: 'atrium-shared' } })) as {
+      metadata: { labels: Record<string, string>; annotations: Record<string, string> };
+    };
+    expect(type.metadata.annotations['atrium.io/allowed-regions']).toBe('eu-west');
+    expect(type.metadata.labels['atrium.io/org-id']).toBeUndefined();
+    expect(await sync(payload)).toBe('unchanged');
+    await prisma.clusterTemplate.deleteMany({ where: { orgId: null, slug: 'shared' } });
+    expect(await sync(payload)).toBe('deleted');
   });
 });

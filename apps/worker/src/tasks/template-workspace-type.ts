@@ -1,49 +1,34 @@
-import { loadTemplateForWorkspaceType } from '@atrium/db';
-import { isConflict, isNotFound, TENANCY_API_VERSION, workspaceTypeName } from '@atrium/kube';
+import { loadTemplateForWorkspaceType, type WorkspaceTypeTemplate } from '@atrium/db';
+import { isConflict, isNotFound, type KcpClient, TENANCY_API_VERSION, templateWorkspaceType } from '@atrium/kube';
 import { z } from 'zod';
 import { MANAGED_BY, MANAGED_BY_LABEL, ORG_ID_LABEL } from '../reconcilers/logical-cluster/labels.js';
 import type { TaskDeps } from './index.js';
 
-export const templateSyncPayload = z.object({ orgId: z.string().min(1), slug: z.string().min(1) });
+/** `orgId` null (or absent) names a platform template. */
+export const templateSyncPayload = z.object({ orgId: z.string().min(1).nullish(), slug: z.string().min(1) });
 export const TEMPLATE_ID_LABEL = 'atrium.io/template-id';
 
 /** client-node's object type, without depending on client-node here. */
-type KubernetesObject = Parameters<ReturnType<TaskDeps['kcp']['objects']>['create']>[0];
+type KubernetesObject = Parameters<ReturnType<KcpClient['objects']>['create']>[0];
 
 type Outcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent' | 'org-gone';
 
+/** A cluster of any template is a leaf placed in a team workspace (kcp's plain `root:universal`). */
+export const CLUSTER_TYPE_SPEC = {
+  limitAllowedChildren: { none: true },
+  limitAllowedParents: { types: [{ name: 'universal', path: 'root' }] },
+};
+
 /**
- * Level-based and idempotent: makes the WorkspaceType `atrium-<org>-<template>` in `root:<org>` match the
- * template row as it is now (created, replaced when it differs, deleted once the template is gone). Safe to
- * re-run after a crash at any point; a lost race with another pass is a conflict that graphile-worker retries.
- * What the backend can enforce from a template today: a cluster of it is a leaf (no child workspaces); the
- * API sets, regions and pod security travel as annotations for the admission plugins that read them.
+ * The WorkspaceType of a template as Atrium wants it. What the backend can enforce from a template today:
+ * a cluster of it is a leaf (no child workspaces) that only sits in a plain team workspace (never in root,
+ * an org's root or another typed workspace); the API sets, regions and pod security travel as annotations
+ * for the admission plugins that read them.
  */
-export async function syncTemplateWorkspaceType(deps: TaskDeps, payload: unknown): Promise<Outcome> {
-  const { orgId, slug } = templateSyncPayload.parse(payload);
-  const loaded = await loadTemplateForWorkspaceType(deps.prisma, { orgId, slug });
-  if (!loaded) return 'org-gone';
-  const orgPath = `root:${loaded.orgSlug}`;
-  const name = workspaceTypeName(loaded.orgSlug, slug);
-  const ref = { apiVersion: TENANCY_API_VERSION, kind: 'WorkspaceType', metadata: { name } };
-  const t = loaded.template;
-
-  if (!t) {
-    try {
-      await deps.kcp.objects(orgPath).delete(ref);
-      return 'deleted';
-    } catch (err) {
-      if (isNotFound(err)) return 'absent';
-      throw err;
-    }
-  }
-
-  // The org workspace is where the type lives; the provisioning reconciler creates it with the same labels.
-  await deps.kcp.ensureWorkspace('root', { name: loaded.orgSlug, labels: { [ORG_ID_LABEL]: orgId, [MANAGED_BY_LABEL]: MANAGED_BY } });
-  const desired = {
+export function desiredWorkspaceType(orgId: string | null, t: WorkspaceTypeTemplate) {
+  return {
     metadata: {
-      name,
-      labels: { [ORG_ID_LABEL]: orgId, [TEMPLATE_ID_LABEL]: t.id, [MANAGED_BY_LABEL]: MANAGED_BY },
+      labels: { ...(orgId ? { [ORG_ID_LABEL]: orgId } : {}), [TEMPLATE_ID_LABEL]: t.id, [MANAGED_BY_LABEL]: MANAGED_BY },
       annotations: {
         'atrium.io/template': t.slug,
         'atrium.io/display-name': t.name,
@@ -52,21 +37,32 @@ export async function syncTemplateWorkspaceType(deps: TaskDeps, payload: unknown
         'atrium.io/pod-security': t.podSecurity,
       },
     },
-    spec: { limitAllowedChildren: { none: true } },
+    spec: CLUSTER_TYPE_SPEC,
   };
+}
 
-  const objects = deps.kcp.objects(orgPath);
+/**
+ * Makes the WorkspaceType `ref` match `desired`: created when missing, replaced when what Atrium sets
+ * differs, left alone otherwise. A lost race with another writer is a conflict the caller retries.
+ */
+export async function applyWorkspaceType(
+  kcp: KcpClient,
+  ref: { name: string; path: string },
+  desired: ReturnType<typeof desiredWorkspaceType>,
+): Promise<'created' | 'updated' | 'unchanged'> {
+  const objects = kcp.objects(ref.path);
+  const key = { apiVersion: TENANCY_API_VERSION, kind: 'WorkspaceType', metadata: { name: ref.name } };
   let existing: KubernetesObject & { spec?: unknown };
   try {
-    existing = (await objects.read(ref)) as KubernetesObject & { spec?: unknown };
+    existing = (await objects.read(key)) as KubernetesObject & { spec?: unknown };
   } catch (err) {
     if (!isNotFound(err)) throw err;
     try {
-      await objects.create({ ...ref, ...desired } as KubernetesObject);
+      await objects.create({ ...key, metadata: { ...key.metadata, ...desired.metadata }, spec: desired.spec } as KubernetesObject);
       return 'created';
     } catch (createErr) {
       // The org workspace may still be initialising (404 for its path) or another pass won (409): retry later.
-      if (isConflict(createErr) || isNotFound(createErr)) throw new Error(`WorkspaceType ${orgPath}:${name} not created yet; retrying`);
+      if (isConflict(createErr) || isNotFound(createErr)) throw new Error(`WorkspaceType ${ref.path}:${ref.name} not created yet; retrying`);
       throw createErr;
     }
   }
@@ -75,12 +71,12 @@ export async function syncTemplateWorkspaceType(deps: TaskDeps, payload: unknown
   const same =
     Object.entries(desired.metadata.labels).every(([k, v]) => current.metadata?.labels?.[k] === v) &&
     Object.entries(desired.metadata.annotations).every(([k, v]) => current.metadata?.annotations?.[k] === v) &&
-    JSON.stringify(current.spec?.limitAllowedChildren) === JSON.stringify(desired.spec.limitAllowedChildren);
+    Object.entries(desired.spec).every(([k, v]) => JSON.stringify(current.spec?.[k]) === JSON.stringify(v));
   if (same) return 'unchanged';
   await objects.replace({
-    ...ref,
+    ...key,
     metadata: {
-      ...desired.metadata,
+      ...key.metadata,
       labels: { ...current.metadata?.labels, ...desired.metadata.labels },
       annotations: { ...current.metadata?.annotations, ...desired.metadata.annotations },
       resourceVersion: existing.metadata?.resourceVersion,
@@ -88,4 +84,35 @@ export async function syncTemplateWorkspaceType(deps: TaskDeps, payload: unknown
     spec: { ...current.spec, ...desired.spec },
   } as KubernetesObject);
   return 'updated';
+}
+
+/**
+ * Level-based and idempotent: makes the template's WorkspaceType (`atrium-<org>-<template>` in `root:<org>`,
+ * or `atrium-<template>` in `root` for a platform template) match the template row as it is now (created,
+ * replaced when it differs, deleted once the template is gone). Safe to re-run after a crash at any point;
+ * a lost race with another pass is a conflict that graphile-worker retries.
+ */
+export async function syncTemplateWorkspaceType(deps: TaskDeps, payload: unknown): Promise<Outcome> {
+  const parsed = templateSyncPayload.parse(payload);
+  const orgId = parsed.orgId ?? null;
+  const loaded = await loadTemplateForWorkspaceType(deps.prisma, { orgId, slug: parsed.slug });
+  if (!loaded) return 'org-gone';
+  const ref = templateWorkspaceType(loaded.orgSlug, parsed.slug);
+  const t = loaded.template;
+
+  if (!t) {
+    try {
+      await deps.kcp.objects(ref.path).delete({ apiVersion: TENANCY_API_VERSION, kind: 'WorkspaceType', metadata: { name: ref.name } });
+      return 'deleted';
+    } catch (err) {
+      if (isNotFound(err)) return 'absent';
+      throw err;
+    }
+  }
+
+  // An org's types live in its workspace; the provisioning reconciler creates it with the same labels.
+  if (orgId && loaded.orgSlug) {
+    await deps.kcp.ensureWorkspace('root', { name: loaded.orgSlug, labels: { [ORG_ID_LABEL]: orgId, [MANAGED_BY_LABEL]: MANAGED_BY } });
+  }
+  return applyWorkspaceType(deps.kcp, ref, desiredWorkspaceType(orgId, t));
 }

@@ -12,12 +12,15 @@ import path from 'node:path';
 import { createLogger } from '@atrium/config';
 import { createLogicalClusterRequest, createPrismaClient, type PrismaClient, requestLogicalClusterDeletion } from '@atrium/db';
 import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
-import { type KcpClient, kcpPath } from '@atrium/kube';
+import { type KcpClient, kcpPath, TENANCY_API_VERSION } from '@atrium/kube';
 import { type Runner, run } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskList } from '../../tasks/index.js';
 import { repoRoot, startEntry, startTestApiServer, type TestApiServer } from '../../test-support/processes.js';
+import { clusterEventName, EVENT_NAMESPACE } from './events.js';
 import { LOGICAL_CLUSTER_ID_LABEL } from './labels.js';
+import { reconcileLogicalCluster } from './reconcile.js';
+import { MEMBERS_BINDING } from './steps.js';
 
 const TOKEN = 'atrium-test-admin-token-0123456789';
 let db: TestDatabase;
@@ -25,7 +28,7 @@ let prisma: PrismaClient;
 let apiserver: TestApiServer;
 let serverUrl: string;
 let kcp: KcpClient;
-const org = { id: '', teamId: '', templateId: '', userId: '' };
+const org = { id: '', teamId: '', templateId: '', platformTemplateId: '', userId: '' };
 
 async function waitForPhase(id: string, phases: string[], timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -37,13 +40,30 @@ async function waitForPhase(id: string, phases: string[], timeoutMs = 30_000) {
   }
 }
 
-async function request(name: string) {
+/** The reconciler's Events about one cluster, by reason (they live in the team workspace, as kubectl shows them). */
+async function eventsOf(id: string) {
+  const events = await kcp.listEvents('root:acme:payments', EVENT_NAMESPACE, `${LOGICAL_CLUSTER_ID_LABEL}=${id}`);
+  return new Map(events.map((e) => [e.reason ?? '', e]));
+}
+
+/** Creates an object and returns the HTTP status the backend answered with (201, or the error's code). */
+async function createStatus(path: string, body: object): Promise<{ code: number; message: string }> {
+  try {
+    await kcp.objects(path).create(body as Parameters<ReturnType<KcpClient['objects']>['create']>[0]);
+    return { code: 201, message: '' };
+  } catch (err) {
+    const e = err as { code?: number; body?: unknown };
+    return { code: e.code ?? 0, message: typeof e.body === 'string' ? e.body : JSON.stringify(e.body) };
+  }
+}
+
+async function request(name: string, templateId = org.templateId) {
   return createLogicalClusterRequest(prisma, {
     orgId: org.id,
     teamId: org.teamId,
     name,
     kcpPath: kcpPath(['acme', 'payments', name]),
-    templateId: org.templateId,
+    templateId,
     regions: ['eu-west'],
     requestedById: org.userId,
   });
@@ -61,7 +81,8 @@ beforeAll(async () => {
   const template = await prisma.clusterTemplate.create({
     data: { orgId: o.id, slug: 'standard', name: 'Standard', apiSets: ['workloads'], allowedRegions: ['eu-west'] },
   });
-  Object.assign(org, { id: o.id, teamId: team.id, templateId: template.id, userId: user.id });
+  const platform = await prisma.clusterTemplate.create({ data: { orgId: null, slug: 'shared', name: 'Shared', apiSets: [], allowedRegions: [] } });
+  Object.assign(org, { id: o.id, teamId: team.id, templateId: template.id, platformTemplateId: platform.id, userId: user.id });
 }, 120_000);
 
 afterAll(async () => {
@@ -80,29 +101,121 @@ describe('provisioning reconciler', () => {
       taskList: taskList({ logger: createLogger('test'), prisma, kcp }),
     });
     try {
-      const requested = await request('dev');
+      const requested = await request('dev', org.templateId);
       const ready = await waitForPhase(requested.id, ['Ready', 'Failed']);
       expect(ready.phase).toBe('Ready');
       expect(ready.url).toBe(`${serverUrl}/clusters/root:acme:payments:dev`);
       expect(ready.readyAt).not.toBeNull();
-
       // The cluster really serves the Kubernetes API, with Atrium's defaults in it.
       const objects = kcp.objects('root:acme:payments:dev');
       await expect(objects.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } })).resolves.toBeTruthy();
-      await expect(
-        objects.read({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'atrium:team-members' } }),
-      ).resolves.toBeTruthy();
+      const binding = (await objects.read({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: MEMBERS_BINDING },
+      })) as { subjects: Array<{ kind: string; name: string }> };
+      expect(binding.subjects.map((x) => `${x.kind}:${x.name}`)).toEqual([
+        `Group:atrium:team:${org.teamId}`,
+        `Group:atrium:org-admins:${org.id}`,
+        'User:dev@acme.test',
+      ]);
       await expect(objects.read({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'atrium-defaults', namespace: 'default' } })).resolves.toBeTruthy();
+
+      // Its Workspace is of the org template's WorkspaceType, written to the org workspace from the row.
+      expect((await kcp.getWorkspace('root:acme:payments', 'dev'))?.spec?.type).toEqual({ name: 'atrium-acme-standard', path: 'root:acme' });
+      const type = (await kcp
+        .objects('root:acme')
+        .read({ apiVersion: TENANCY_API_VERSION, kind: 'WorkspaceType', metadata: { name: 'atrium-acme-standard' } })) as {
+        metadata: { labels: Record<string, string> };
+      };
+      expect(type.metadata.labels['atrium.io/template-id']).toBe(org.templateId);
+
+      // The backend enforces the type: a cluster is a leaf …
+      const child = await createStatus('root:acme:payments:dev', { apiVersion: TENANCY_API_VERSION, kind: 'Workspace', metadata: { name: 'nested' } });
+      expect(child.code).toBe(403);
+      expect(child.message).toContain('does not allow child workspaces');
+      // … and sits only in a plain team workspace: not in root, not under a workspace of another type.
+      const asCluster = { name: 'atrium-acme-standard', path: 'root:acme' };
+      const inRoot = await createStatus('root', { apiVersion: TENANCY_API_VERSION, kind: 'Workspace', metadata: { name: 'stray' }, spec: { type: asCluster } });
+      expect(inRoot.code).toBe(403);
+      expect(inRoot.message).toContain('only allows [root:universal] parent workspaces');
+      expect((await createStatus('root:acme', { apiVersion: TENANCY_API_VERSION, kind: 'WorkspaceType', metadata: { name: 'sandbox' }, spec: {} })).code).toBe(
+        201,
+      );
+      expect(
+        (
+          await createStatus('root:acme', {
+            apiVersion: TENANCY_API_VERSION,
+            kind: 'Workspace',
+            metadata: { name: 'sandbox' },
+            spec: { type: { name: 'sandbox', path: 'root:acme' } },
+          })
+        ).code,
+      ).toBe(201);
+      for (let i = 0; (await kcp.getWorkspace('root:acme', 'sandbox'))?.status?.phase !== 'Ready'; i++) {
+        if (i > 200) throw new Error('sandbox workspace not Ready');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const underSandbox = await createStatus('root:acme:sandbox', {
+        apiVersion: TENANCY_API_VERSION,
+        kind: 'Workspace',
+        metadata: { name: 'stray' },
+        spec: { type: asCluster },
+      });
+      expect(underSandbox.code).toBe(403);
+      expect(underSandbox.message).toContain('only allows [root:universal] parent workspaces, but root:acme:sandbox is of type root:acme:sandbox');
+
+      // A platform template's type lives in root, as kcp's own platform types do, and is written on first use.
+      const shared = await request('shared-1', org.platformTemplateId);
+      expect((await waitForPhase(shared.id, ['Ready', 'Failed'])).phase).toBe('Ready');
+      expect((await kcp.getWorkspace('root:acme:payments', 'shared-1'))?.spec?.type).toEqual({ name: 'atrium-shared', path: 'root' });
+
+      // Events about each step, on the cluster's Workspace in the team workspace, one per reason.
+      const provisioned = await eventsOf(requested.id);
+      expect([...provisioned.keys()].sort()).toEqual(['DefaultsApplied', 'RBACBound', 'Ready', 'WorkspaceCreated']);
+      const readyEvent = provisioned.get('Ready')!;
+      expect(readyEvent.metadata.name).toBe(clusterEventName('dev', requested.id, 'Ready'));
+      expect(readyEvent.involvedObject).toMatchObject({
+        kind: 'Workspace',
+        name: 'dev',
+        uid: (await kcp.getWorkspace('root:acme:payments', 'dev'))?.metadata.uid,
+      });
+      expect(readyEvent.count).toBe(1);
+      expect(provisioned.get('WorkspaceCreated')?.message).toBe('Created workspace root:acme:payments:dev of type root:acme:atrium-acme-standard');
 
       expect(await requestLogicalClusterDeletion(prisma, { orgId: org.id, id: requested.id })).toBe(true);
       const deleted = await waitForPhase(requested.id, ['Deleted']);
       expect(deleted.deletedAt).not.toBeNull();
       expect(await kcp.getWorkspace('root:acme:payments', 'dev')).toBeUndefined();
+      const afterDelete = await eventsOf(requested.id);
+      expect(afterDelete.get('DeletionStarted')?.count).toBe(1);
+      expect(afterDelete.get('Deleted')?.message).toContain('is deleted');
       // A foreign org's id matches nothing, exactly like a missing one.
       expect(await requestLogicalClusterDeletion(prisma, { orgId: 'another-org', id: requested.id })).toBe(false);
     } finally {
       await runner.stop();
     }
+  });
+
+  it('a re-run after a lost status commit adds no Workspace and no Event: the repeated reasons count up', async () => {
+    const requested = await request('rerun');
+    const deps = { prisma, kcp, logger: createLogger('test') };
+    for (let pass = 0; (await prisma.logicalCluster.findUniqueOrThrow({ where: { id: requested.id } })).phase !== 'Ready'; pass++) {
+      if (pass > 50) throw new Error('not Ready after 50 passes');
+      await reconcileLogicalCluster(deps, requested.id);
+    }
+    const first = await eventsOf(requested.id);
+    // As if the worker died after its backend writes but before committing Ready.
+    await prisma.logicalCluster.update({ where: { id: requested.id }, data: { phase: 'Provisioning', readyAt: null } });
+    expect(await reconcileLogicalCluster(deps, requested.id)).toEqual({ kind: 'settled' });
+    expect((await prisma.logicalCluster.findUniqueOrThrow({ where: { id: requested.id } })).phase).toBe('Ready');
+    const second = await eventsOf(requested.id);
+    expect([...second.keys()].sort()).toEqual([...first.keys()].sort());
+    expect(second.get('WorkspaceCreated')?.count).toBe(1);
+    expect(second.get('Ready')?.count).toBe(2);
+    expect(second.get('RBACBound')?.count).toBe(2);
+    const workspaces = (await kcp.objects('root:acme:payments').list(TENANCY_API_VERSION, 'Workspace')).items;
+    expect(workspaces.filter((w) => w.metadata?.labels?.[LOGICAL_CLUSTER_ID_LABEL] === requested.id)).toHaveLength(1);
   });
 
   it('survives kill -9 of the worker at random points: nothing lost, duplicated or orphaned', async () => {
@@ -146,6 +259,10 @@ describe('provisioning reconciler', () => {
       if (id) byCluster.set(id, (byCluster.get(id) ?? 0) + 1);
     }
     for (const id of ids) expect(byCluster.get(id) ?? 0, `workspaces for ${id}`).toBe(toDelete.has(id) ? 0 : 1);
-    expect([...byCluster.keys()].every((id) => ids.includes(id))).toBe(true);
+    // Events are written before the status commit: every settled cluster has the Event of its last step.
+    for (const id of ids) expect((await eventsOf(id)).has(toDelete.has(id) ? 'Deleted' : 'Ready'), `event for ${id}`).toBe(true);
+    // No orphans: every Atrium Workspace belongs to a cluster row that is not deleted (earlier tests' clusters included).
+    const live = new Set((await prisma.logicalCluster.findMany({ where: { phase: { not: 'Deleted' } }, select: { id: true } })).map((r) => r.id));
+    expect([...byCluster.keys()].filter((id) => !live.has(id))).toEqual([]);
   }, 600_000);
 });

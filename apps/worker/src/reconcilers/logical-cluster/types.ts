@@ -1,6 +1,7 @@
 import type { Logger } from '@atrium/config';
-import type { LogicalClusterForReconcile, LogicalClusterStatusPatch } from '@atrium/db';
-import type { KcpClient } from '@atrium/kube';
+import type { LogicalClusterForReconcile, LogicalClusterStatusPatch, PrismaClient } from '@atrium/db';
+import type { KcpClient, Workspace } from '@atrium/kube';
+import type { ClusterEvents } from './events.js';
 
 /**
  * kcp's reconciler shape: a chain of small steps, each idempotent and safe to
@@ -11,12 +12,19 @@ export type StepResult = { kind: 'continue' } | { kind: 'stop' } | { kind: 'requ
 
 export interface ReconcileContext {
   cluster: LogicalClusterForReconcile;
+  prisma: PrismaClient;
   kcp: KcpClient;
   /** Draft of the status to commit; steps write into it. */
   status: LogicalClusterStatusPatch;
   logger: Logger;
   /** How long a step may wait in-process for the backend before requeueing. */
   waitBudgetMs: number;
+  /** The cluster's Workspace as last read or written in this pass, so later steps need not read it again. */
+  workspace?: Workspace;
+  /** The template's WorkspaceType (`spec.type` of the cluster's Workspace), once ensured in this pass. */
+  workspaceType?: { name: string; path: string };
+  /** Kubernetes Events about the cluster's Workspace, written in the background and awaited before the status commit. */
+  events: ClusterEvents;
 }
 
 export type Step = { name: string; run(ctx: ReconcileContext): Promise<StepResult> };

@@ -1,35 +1,69 @@
 import type { DbOrTx } from '../shared.js';
 
-/** graphile-worker task that writes one org template to the backend as a WorkspaceType. */
+/** graphile-worker task that writes one template to the backend as a WorkspaceType. */
 export const SYNC_TEMPLATE_WORKSPACE_TYPE_TASK = 'template-workspace-type-sync';
 
 /**
- * Enqueues the WorkspaceType sync of an org template inside the caller's transaction (create, update and
- * delete all call it): the job carries only the template's identity and the task reads the current row, so
- * many edits collapse into one job (job key) and the last state wins.
+ * Enqueues the WorkspaceType sync of a template inside the caller's transaction (create, update and
+ * delete all call it; `orgId` null = a platform template): the job carries only the template's identity
+ * and the task reads the current row, so many edits collapse into one job (job key) and the last state wins.
  */
-export async function enqueueTemplateWorkspaceTypeSync(tx: DbOrTx, o: { orgId: string; slug: string }): Promise<void> {
+export async function enqueueTemplateWorkspaceTypeSync(tx: DbOrTx, o: { orgId: string | null; slug: string }): Promise<void> {
   await tx.$executeRaw`select graphile_worker.add_job(
     ${SYNC_TEMPLATE_WORKSPACE_TYPE_TASK}::text,
     json_build_object('orgId', ${o.orgId}::text, 'slug', ${o.slug}::text),
-    job_key := ${`tpl:${o.orgId}:${o.slug}`}::text,
+    job_key := ${`tpl:${o.orgId ?? 'platform'}:${o.slug}`}::text,
     max_attempts := 25
   )`;
 }
 
-export interface TemplateForWorkspaceType {
-  orgSlug: string;
-  /** Null once the template is deleted: the WorkspaceType goes too. */
-  template: { id: string; slug: string; name: string; apiSets: string[]; allowedRegions: string[]; podSecurity: string } | null;
+/** The template fields a WorkspaceType is made from. */
+export interface WorkspaceTypeTemplate {
+  id: string;
+  slug: string;
+  name: string;
+  apiSets: string[];
+  allowedRegions: string[];
+  podSecurity: string;
+  /** Changes whenever the row does: lets the worker remember which version it already wrote. */
+  updatedAt: Date;
 }
 
-/** What the sync task needs, by org id and slug; undefined when the org itself is gone. */
-export async function loadTemplateForWorkspaceType(db: DbOrTx, o: { orgId: string; slug: string }): Promise<TemplateForWorkspaceType | undefined> {
-  const org = await db.organization.findUnique({ where: { id: o.orgId }, select: { slug: true } });
-  if (!org) return undefined;
-  const template = await db.clusterTemplate.findFirst({
-    where: { orgId: o.orgId, slug: o.slug },
-    select: { id: true, slug: true, name: true, apiSets: true, allowedRegions: true, podSecurity: true },
+export interface TemplateForWorkspaceType {
+  /** Null for a platform template (its type lives in `root`). */
+  orgSlug: string | null;
+  /** Null once the template is deleted: the WorkspaceType goes too. */
+  template: WorkspaceTypeTemplate | null;
+}
+
+const select = { id: true, slug: true, name: true, apiSets: true, allowedRegions: true, podSecurity: true, updatedAt: true } as const;
+
+/** What the sync task needs, by org id (null: platform) and slug; undefined when the org itself is gone. */
+export async function loadTemplateForWorkspaceType(db: DbOrTx, o: { orgId: string | null; slug: string }): Promise<TemplateForWorkspaceType | undefined> {
+  let orgSlug: string | null = null;
+  if (o.orgId !== null) {
+    const org = await db.organization.findUnique({ where: { id: o.orgId }, select: { slug: true } });
+    if (!org) return undefined;
+    orgSlug = org.slug;
+  }
+  const template = await db.clusterTemplate.findFirst({ where: { orgId: o.orgId, slug: o.slug }, select });
+  return { orgSlug, template };
+}
+
+/**
+ * The template of a logical cluster, with what its WorkspaceType is made from: the provisioning
+ * reconciler ensures the type exists before it creates the cluster's Workspace. Scoped by org: a foreign
+ * pair matches nothing.
+ */
+export async function loadClusterTemplateForWorkspaceType(
+  db: DbOrTx,
+  o: { orgId: string; logicalClusterId: string },
+): Promise<(TemplateForWorkspaceType & { orgId: string | null; template: WorkspaceTypeTemplate }) | undefined> {
+  const row = await db.logicalCluster.findFirst({
+    where: { id: o.logicalClusterId, orgId: o.orgId },
+    select: { template: { select: { ...select, orgId: true, org: { select: { slug: true } } } } },
   });
-  return { orgSlug: org.slug, template };
+  if (!row) return undefined;
+  const { orgId, org, ...template } = row.template;
+  return { orgId, orgSlug: org?.slug ?? null, template };
 }
