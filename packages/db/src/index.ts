@@ -28,6 +28,7 @@ export {
   backendTokenId,
   type ClusterTokenRow,
 } from './repositories/backend-tokens/backend-token-row.js';
+export { type BackendTokenRow, insertBackendToken } from './repositories/backend-tokens/insert-backend-token.js';
 export { listClusterTokens } from './repositories/backend-tokens/list-cluster-tokens.js';
 export { BACKEND_TOKEN_PREFIX, type BackendTokenGrant, mintBackendToken } from './repositories/backend-tokens/mint-backend-token.js';
 export { revokeClusterBackendTokens } from './repositories/backend-tokens/revoke-cluster-backend-tokens.js';

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { insertBackendToken } from '@atrium/db';
 import type pg from 'pg';
 
 export interface UserInfo {
@@ -73,18 +74,17 @@ export class Authenticator {
 }
 
 /** Issues a token (the console and the worker call this through the CLI or directly); returns the secret once. */
+/** Issues a token (printed once by the CLI); the row is written by the one writer of `apiserver.tokens` in @atrium/db. */
 export async function createToken(
   pool: pg.Pool,
   options: { username: string; groups?: string[]; clusters: string[] | null; wildcard?: boolean },
 ): Promise<string> {
-  const token = `atr_${randomBytes(32).toString('base64url')}`;
-  await pool.query('insert into apiserver.tokens (token_hash, username, groups, clusters, wildcard) values ($1, $2, $3, $4, $5)', [
-    hashToken(token),
-    options.username,
-    options.groups ?? [],
-    options.clusters,
-    options.wildcard ?? false,
-  ]);
+  const { token } = await insertBackendToken(pool, {
+    username: options.username,
+    groups: options.groups ?? [],
+    clusters: options.clusters,
+    wildcard: options.wildcard ?? false,
+  });
   return token;
 }
 

@@ -1,8 +1,8 @@
-import { randomSecret, sha256Hex } from '@atrium/core';
+import { prismaSqlClient } from '../../cost-ledger.js';
 import type { DbOrTx } from '../shared.js';
+import { insertBackendToken } from './insert-backend-token.js';
 
-/** Prefix of tokens for the kcp-compatible API (console API tokens are `atr_`): people and scanners can tell them apart. */
-export const BACKEND_TOKEN_PREFIX = 'atk_';
+export { BACKEND_TOKEN_PREFIX } from './insert-backend-token.js';
 
 export interface BackendTokenGrant {
   /** Kubernetes user name (RBAC subjects of kind User). */
@@ -13,16 +13,10 @@ export interface BackendTokenGrant {
 }
 
 /**
- * Issues a bearer token the API server accepts: a row in its `apiserver.tokens` table
- * (the schema that process migrates itself; see apps/apiserver/src/storage/migrate.ts),
- * with only the token's SHA-256 stored. Raw SQL because the table is not Prisma's.
- * Runs in the caller's transaction so the audit event commits with it.
+ * Issues a bearer token the API server accepts for a person's clusters, in the caller's
+ * transaction so the audit event commits with it. A person's token always names its clusters.
  */
 export async function mintBackendToken(db: DbOrTx, grant: BackendTokenGrant): Promise<{ token: string; tokenHash: string }> {
   if (grant.clusters.length === 0) throw new Error('a backend token must name at least one cluster');
-  const token = `${BACKEND_TOKEN_PREFIX}${randomSecret(32)}`;
-  const tokenHash = sha256Hex(token);
-  await db.$executeRaw`insert into apiserver.tokens (token_hash, username, groups, clusters, wildcard)
-    values (${tokenHash}, ${grant.username}, ${grant.groups}::text[], ${grant.clusters}::text[], false)`;
-  return { token, tokenHash };
+  return insertBackendToken(prismaSqlClient(db), { username: grant.username, groups: grant.groups, clusters: grant.clusters });
 }
