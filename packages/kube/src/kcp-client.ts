@@ -75,8 +75,11 @@ export interface EventInput {
   labels?: Record<string, string>;
 }
 
-/** RFC 3339 without fractions, as the Kubernetes API writes `metav1.Time`. */
-const kubeTime = (d = new Date()) => d.toISOString().replace(/\.\d+Z$/, 'Z');
+/**
+ * RFC 3339 with milliseconds: a server that keeps them (the embedded one does) can order Events of the
+ * same second; one that stores `metav1.Time` in whole seconds drops them, which parses just as well.
+ */
+const kubeTime = (d = new Date()) => d.toISOString();
 
 export function isNotFound(err: unknown): boolean {
   return err instanceof ApiException && err.code === 404;
@@ -240,6 +243,8 @@ export class KcpClient {
   async listEvents(path: string, namespace: string, labelSelector: string): Promise<KubeEvent[]> {
     const list = await this.objects(path).list('v1', 'Event', namespace, undefined, undefined, undefined, undefined, labelSelector);
     const time = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : 0);
-    return list.items.map((e) => kubeEventSchema.parse(e)).sort((a, b) => time(a.lastTimestamp) - time(b.lastTimestamp));
+    return list.items
+      .map((e) => kubeEventSchema.parse(e))
+      .sort((a, b) => time(a.lastTimestamp) - time(b.lastTimestamp) || time(a.firstTimestamp) - time(b.firstTimestamp));
   }
 }

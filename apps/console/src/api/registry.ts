@@ -13,6 +13,7 @@ import { setBudgetRoute } from './routes/budgets/set-budget.js';
 import { deleteClusterRoute } from './routes/clusters/delete-cluster.js';
 import { downloadKubeconfigRoute } from './routes/clusters/download-kubeconfig.js';
 import { getClusterRoute } from './routes/clusters/get-cluster.js';
+import { getClusterEventsRoute } from './routes/clusters/get-cluster-events.js';
 import { listClusterTokensRoute } from './routes/clusters/list-cluster-tokens.js';
 import { listClustersRoute } from './routes/clusters/list-clusters.js';
 import { requestClusterRoute } from './routes/clusters/request-cluster.js';
@@ -93,6 +94,7 @@ export const apiRoutes: AnyRoute[] = [
   listClustersRoute,
   requestClusterRoute,
   getClusterRoute,
+  getClusterEventsRoute,
   deleteClusterRoute,
   downloadKubeconfigRoute,
   listClusterTokensRoute,

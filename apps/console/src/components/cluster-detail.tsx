@@ -2,8 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
+import type { ClusterEventsResponse } from '../api/routes/clusters/get-cluster-events.types';
 import type { BackendWorkspaceView } from '../server/backend';
 import { ApiError, api } from './api-client';
 import { ClusterTokens, clusterTokensKey } from './cluster-tokens';
@@ -12,6 +12,8 @@ import { FormError } from './form';
 
 /** How often the page asks for progress while the worker is busy: provisioning takes well under a second. */
 export const POLL_MS = 500;
+/** Once settled, the backend's view still changes now and then (a re-run, someone else's delete): keep it live, slowly. */
+const SETTLED_POLL_MS = 5_000;
 
 const STEPS: Phase[] = ['Requested', 'Provisioning', 'Ready'];
 const DELETE_STEPS: Phase[] = ['Deleting', 'Deleted'];
@@ -69,13 +71,22 @@ export function ClusterDetail({
     refetchInterval: (q) => (q.state.data && TERMINAL_PHASES.includes(q.state.data.phase) ? false : POLL_MS),
   });
   const c = query.data ?? initial;
-  // Once the phase settles, re-render on the server so the backend's conditions match it.
-  const router = useRouter();
+  // The backend's conditions and the worker's Events, live: fast while the worker is busy, slowly after.
+  const activity = useQuery({
+    queryKey: ['cluster-events', org, initial.id],
+    queryFn: () => api<ClusterEventsResponse>(`/orgs/${org}/clusters/${initial.id}/events`),
+    initialData: { workspace: backend, events: [] } satisfies ClusterEventsResponse,
+    initialDataUpdatedAt: 0,
+    refetchInterval: () => (TERMINAL_PHASES.includes(c.phase) ? SETTLED_POLL_MS : POLL_MS),
+  });
+  const ws = activity.data.workspace;
+  // Once the phase settles, fetch the backend's view at once so it matches the phase shown.
   const lastPhase = useRef(initial.phase);
+  const refetchActivity = activity.refetch;
   useEffect(() => {
-    if (c.phase !== lastPhase.current && TERMINAL_PHASES.includes(c.phase)) router.refresh();
+    if (c.phase !== lastPhase.current && TERMINAL_PHASES.includes(c.phase)) void refetchActivity();
     lastPhase.current = c.phase;
-  }, [c.phase, router]);
+  }, [c.phase, refetchActivity]);
   const filename = `${org}-${c.team.slug}-${c.name}.kubeconfig`;
 
   const kubeconfig = useMutation({
@@ -127,16 +138,16 @@ export function ClusterDetail({
 
       <div className="card" data-testid="backend-workspace">
         <h2>Backend workspace</h2>
-        {backend.state === 'absent' ? (
+        {ws.state === 'absent' ? (
           <p className="muted">No workspace exists at this path in the backend{c.phase === 'Deleted' ? ' (deleted)' : ' yet'}.</p>
-        ) : backend.state === 'unavailable' ? (
-          <p className="muted">The backend did not answer: {backend.detail ?? 'unknown error'}</p>
+        ) : ws.state === 'unavailable' ? (
+          <p className="muted">The backend did not answer: {ws.detail ?? 'unknown error'}</p>
         ) : (
           <>
             <p>
-              Phase <span className="mono">{backend.phase ?? '—'}</span>
+              Phase <span className="mono">{ws.phase ?? '—'}</span>
             </p>
-            {backend.conditions.length === 0 ? (
+            {ws.conditions.length === 0 ? (
               <p className="small muted">The backend reports no conditions.</p>
             ) : (
               <table aria-label="Conditions">
@@ -150,7 +161,7 @@ export function ClusterDetail({
                   </tr>
                 </thead>
                 <tbody>
-                  {backend.conditions.map((k) => (
+                  {ws.conditions.map((k) => (
                     <tr key={k.type}>
                       <td className="mono small">{k.type}</td>
                       <td>{k.status}</td>
@@ -163,6 +174,35 @@ export function ClusterDetail({
               </table>
             )}
           </>
+        )}
+        <h3>Events</h3>
+        {activity.data.eventsUnavailable ? (
+          <p className="small muted">Events could not be read: {activity.data.eventsUnavailable}</p>
+        ) : activity.data.events.length === 0 ? (
+          <p className="small muted">{activity.isFetchedAfterMount ? 'No events recorded yet.' : 'Loading events…'}</p>
+        ) : (
+          <table aria-label="Events">
+            <thead>
+              <tr>
+                <th>Type</th>
+                <th>Reason</th>
+                <th>Message</th>
+                <th>Count</th>
+                <th>Last seen</th>
+              </tr>
+            </thead>
+            <tbody>
+              {activity.data.events.map((e) => (
+                <tr key={e.reason} data-type={e.type}>
+                  <td className={e.type === 'Warning' ? 'small error' : 'small'}>{e.type}</td>
+                  <td className="mono small">{e.reason}</td>
+                  <td className="small">{e.message}</td>
+                  <td className="small">{e.count}</td>
+                  <td className="small">{e.lastTimestamp ? new Date(e.lastTimestamp).toLocaleString() : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         )}
       </div>
 

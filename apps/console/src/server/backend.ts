@@ -24,7 +24,7 @@ export function backendCaData(): string | undefined {
 let kcp: { key: string; client: KcpClient } | undefined;
 
 /** The console's client for the backend, with the system token from config; undefined when none is configured. */
-function backendClient(): KcpClient | undefined {
+export function backendClient(): KcpClient | undefined {
   const e = env();
   if (!e.ATRIUM_KCP_TOKEN) return undefined;
   const server = backendServer();
