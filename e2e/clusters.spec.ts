@@ -74,6 +74,20 @@ test('request a cluster, watch it become Ready, use it with kubectl, delete it',
     expect(await page.evaluate(() => (window as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
   });
 
+  await test.step("the backend's Workspace conditions and the worker's Events show on the page, live", async () => {
+    const backend = page.getByTestId('backend-workspace');
+    await expect(backend.getByRole('table', { name: 'Conditions' }).getByRole('row', { name: /WorkspaceInitialized\s+True/ })).toBeVisible();
+    const events = backend.getByRole('table', { name: 'Events' });
+    // The worker records each step on the cluster's Workspace; the page polls for them without a reload.
+    const ready = events.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Ready', exact: true }) });
+    await expect(ready).toContainText(`logical cluster`);
+    await expect(events.getByRole('cell', { name: 'WorkspaceCreated', exact: true })).toBeVisible();
+    await expect(events.getByRole('row').filter({ hasText: 'WorkspaceCreated' })).toContainText('of type root:atrium-standard');
+    await expect(events.getByRole('cell', { name: 'RBACBound', exact: true })).toBeVisible();
+    await expect(events.getByRole('cell', { name: 'DefaultsApplied', exact: true })).toBeVisible();
+    expect(await page.evaluate(() => (window as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  });
+
   let kubeconfig = '';
   await test.step('download the kubeconfig', async () => {
     const downloading = page.waitForEvent('download');
@@ -117,6 +131,9 @@ test('request a cluster, watch it become Ready, use it with kubectl, delete it',
     await page.getByLabel(`Type ${name} to confirm`).fill(name);
     await confirm.click();
     await expect(page.getByRole('heading', { name }).getByTestId('phase')).toHaveText('Deleted', { timeout: 30_000 });
+    const events = page.getByTestId('backend-workspace').getByRole('table', { name: 'Events' });
+    await expect(events.getByRole('cell', { name: 'DeletionStarted', exact: true })).toBeVisible();
+    await expect(events.getByRole('cell', { name: 'Deleted', exact: true })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Download kubeconfig' })).toHaveCount(0);
   });
 
