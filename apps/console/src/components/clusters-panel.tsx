@@ -4,6 +4,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
+import type { BudgetTreeDto } from '../api/routes/budgets/list-budgets.types';
 import { ApiError, api } from './api-client';
 import { type ClusterView, PhaseBadge, TERMINAL_PHASES, type TemplateView } from './cluster-types';
 import { Field, FieldError } from './form';
@@ -61,6 +62,12 @@ export function ClustersPanel(props: {
     refetchInterval: (q) => ((q.state.data ?? []).some((c) => !TERMINAL_PHASES.includes(c.phase)) ? 1000 : false),
   });
   const clusters = list.data ?? [];
+  // Run-rates come from the cost tree (every role reads cost); refreshed with the list.
+  const costs = useQuery({
+    queryKey: ['cost-tree', org],
+    queryFn: async () => new Map((await api<BudgetTreeDto>(`/orgs/${org}/budgets`)).clusters.map((c) => [c.id, c])),
+    refetchInterval: 5000,
+  });
   const [showForm, setShowForm] = useState(false);
 
   return (
@@ -106,7 +113,7 @@ export function ClustersPanel(props: {
                 <th>Team</th>
                 <th>Template</th>
                 <th>Regions</th>
-                <th>Budget</th>
+                <th>Run-rate · budget use</th>
                 <th>Requested by</th>
                 <th>Age</th>
               </tr>
@@ -124,7 +131,9 @@ export function ClustersPanel(props: {
                   <td>{c.team.slug}</td>
                   <td>{c.template.slug}</td>
                   <td className="small">{c.regions.join(', ') || '—'}</td>
-                  <td className="small">{c.budget ?? '—'}</td>
+                  <td className="small" data-testid="cluster-cost">
+                    <ClusterCost cost={costs.data?.get(c.id)} fallback={c.budget} org={org} clusterId={c.id} />
+                  </td>
                   <td className="small muted">{c.requestedBy ?? '—'}</td>
                   <td className="small muted">
                     <Age iso={c.createdAt} />
@@ -136,6 +145,24 @@ export function ClustersPanel(props: {
         </div>
       )}
     </>
+  );
+}
+
+/** "$0.42/mo · 8 % of $5.00/mo": what the cluster commits, against its own budget if it has one. */
+export function clusterCostText(cost: Pick<BudgetTreeDto['clusters'][number], 'runRate' | 'budget'>): string {
+  const b = cost.budget;
+  if (!b) return `${cost.runRate} · no budget`;
+  const use = b.percent === null ? (b.status === 'over' ? 'over' : '—') : `${b.percent} %`;
+  return `${cost.runRate} · ${use} of ${b.cap}${b.status === 'over' ? ' (over)' : ''}`;
+}
+
+function ClusterCost(props: { cost: BudgetTreeDto['clusters'][number] | undefined; fallback: string | null; org: string; clusterId: string }) {
+  if (!props.cost) return <span className="muted">{props.fallback ? `budget ${props.fallback}` : '—'}</span>;
+  const over = props.cost.budget?.status === 'over';
+  return (
+    <Link href={`/o/${props.org}/cost/clusters/${props.clusterId}`} style={over ? { color: '#c53030' } : undefined}>
+      {clusterCostText(props.cost)}
+    </Link>
   );
 }
 

@@ -1,7 +1,25 @@
 import { formatMonthlyMicros } from '@atrium/core';
-import { listBudgetAlerts } from '@atrium/db';
+import { type BudgetAlertRow, listBudgetAlerts } from '@atrium/db';
+import type { z } from 'zod';
 import { costNodeRoutes } from './cost-node-routes.js';
 import { ZListBudgetAlertsResponse } from './list-budget-alerts.types.js';
+
+export type BudgetAlertDto = z.input<typeof ZListBudgetAlertsResponse>['alerts'][number];
+
+export function toBudgetAlertDto(a: BudgetAlertRow): BudgetAlertDto {
+  return {
+    id: a.id,
+    scope: a.scope,
+    node: a.nodeName,
+    thresholdPercent: a.thresholdPercent,
+    runRateMicros: a.runRateMicros.toString(),
+    capMicros: a.capMicros.toString(),
+    message: `${a.scope} ${a.nodeName} reached ${a.thresholdPercent}% of its ${formatMonthlyMicros(a.capMicros)} budget (${formatMonthlyMicros(a.runRateMicros)} committed)`,
+    createdAt: a.createdAt.toISOString(),
+    notifiedAt: a.notifiedAt?.toISOString() ?? null,
+    active: a.active,
+  };
+}
 
 export const listBudgetAlertsRoutes = costNodeRoutes({
   what: 'alerts',
@@ -10,18 +28,7 @@ export const listBudgetAlertsRoutes = costNodeRoutes({
   async handler({ db, org }, node) {
     const { alerts } = await listBudgetAlerts(db, { orgId: org.id, node });
     return {
-      alerts: alerts.map((a) => ({
-        id: a.id,
-        scope: a.scope,
-        node: a.nodeName,
-        thresholdPercent: a.thresholdPercent,
-        runRateMicros: a.runRateMicros.toString(),
-        capMicros: a.capMicros.toString(),
-        message: `${a.scope} ${a.nodeName} reached ${a.thresholdPercent}% of its ${formatMonthlyMicros(a.capMicros)} budget (${formatMonthlyMicros(a.runRateMicros)} committed)`,
-        createdAt: a.createdAt.toISOString(),
-        notifiedAt: a.notifiedAt?.toISOString() ?? null,
-        active: a.active,
-      })),
+      alerts: alerts.map(toBudgetAlertDto),
     };
   },
 });
