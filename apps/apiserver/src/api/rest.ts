@@ -181,6 +181,7 @@ export class RestHandler {
    */
   private async write(key: ObjectKey, expectRv: number | null, value: string, remove: boolean, steps: readonly TransactionalStep[]): Promise<PutResult> {
     if (steps.length === 0) return this.store.put(key, expectRv, value, remove);
+    let failure: { error: unknown } | undefined;
     const client = await this.store.pool.connect();
     let broken = false;
     try {
@@ -189,37 +190,32 @@ export class RestHandler {
         const step = steps[i];
         return step ? step.run(client, key, () => run(i + 1)) : this.store.put(key, expectRv, value, remove, client);
       };
-      let result: PutResult;
-      try {
-        result = await run(0);
-      } catch (e) {
-        await client.query('rollback').catch(() => {
-          broken = true;
-        });
-        for (const step of steps)
-          await step.afterRollback?.(e).catch((err: unknown) => this.logger.warn({ err, step: step.name }, 'after-rollback step failed'));
-        if (e instanceof AdmissionDeniedError) {
-          const resource = key.resource.split('@')[0]!;
-          const dot = resource.indexOf('.');
-          throw new ApiError(e.code, e.reason, e.message, {
-            name: key.name,
-            group: dot < 0 ? '' : resource.slice(dot + 1),
-            kind: dot < 0 ? resource : resource.slice(0, dot),
-          });
-        }
-        throw e;
-      }
+      const result = await run(0);
       await client.query(result.ok ? 'commit' : 'rollback');
       return result;
     } catch (e) {
-      if (!(e instanceof ApiError)) {
+      failure = { error: e };
+      await client.query('rollback').catch(() => {
         broken = true;
-        await client.query('rollback').catch(() => undefined);
-      }
-      throw e;
+      });
     } finally {
       client.release(broken);
     }
+    // Only now, with the connection back in the pool: an after-rollback step needs one of its
+    // own, and waiting for it while holding this one could starve the pool under contention.
+    const { error } = failure;
+    for (const step of steps)
+      await step.afterRollback?.(error).catch((err: unknown) => this.logger.warn({ err, step: step.name }, 'after-rollback step failed'));
+    if (error instanceof AdmissionDeniedError) {
+      const resource = key.resource.split('@')[0]!;
+      const dot = resource.indexOf('.');
+      throw new ApiError(error.code, error.reason, error.message, {
+        name: key.name,
+        group: dot < 0 ? '' : resource.slice(dot + 1),
+        kind: dot < 0 ? resource : resource.slice(0, dot),
+      });
+    }
+    throw error;
   }
 
   /** Removes a stored object (precondition: revision `rv`), through the system-write hook's step when it has one. */
