@@ -1,17 +1,21 @@
 /**
  * Budgets and the cost preview over the API on real Postgres: caps set and cleared by admins
- * (audited, before/after), read by billing, refused to lower roles; another org's ids answer
- * like missing ones; the preview prices a manifest with the org's price book and words the
- * budget decision exactly as admission does, writing nothing.
+ * on the cost nodes (audited, before/after, with the same effect notes the console shows
+ * before saving), the cost tree with every node's run-rate read by billing, refused to lower
+ * roles; another org's ids answer like missing ones; the preview prices a manifest with the
+ * org's price book and words the budget decision exactly as admission does, writing nothing.
+ * Run-rates are moved by the real cost ledger, as the API server moves them.
  */
-import { createApiToken, createPrismaClient, makeOrg, type PrismaClient, seedPlatformCatalog } from '@atrium/db';
+import { applyCostDelta, createApiToken, createPrismaClient, lockCostPath, makeOrg, type PrismaClient, recordPrice, seedPlatformCatalog } from '@atrium/db';
 import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DispatchDeps, dispatch } from '../../dispatch.js';
 import { allApiRoutes } from '../../registry.js';
 
 let tdb: TestDatabase;
 let db: PrismaClient;
+let pool: pg.Pool;
 let deps: DispatchDeps;
 const tokens: Record<string, string> = {};
 const ids: Record<string, string> = {};
@@ -29,6 +33,21 @@ async function call(method: string, path: string, body?: unknown, as = 'admin') 
   return { status: res.status, body: await res.json() };
 }
 
+/** Records a price in a cluster as the API server does: path locked, every node on it moved. */
+async function price(kcpPath: string, name: string, micros: bigint) {
+  const c = await pool.connect();
+  try {
+    await c.query('begin');
+    const path = await lockCostPath(c, kcpPath);
+    if (!path) throw new Error(`no cost path for ${kcpPath}`);
+    await recordPrice(c, path, { resource: 'services', namespace: 'shop', name, kind: 'Service' }, micros);
+    await applyCostDelta(c, path, micros);
+    await c.query('commit');
+  } finally {
+    c.release();
+  }
+}
+
 async function written() {
   const [budgets, audit, entries] = await Promise.all([db.budget.findMany({ orderBy: { id: 'asc' } }), db.auditEvent.count(), db.priceBookEntry.count()]);
   return { budgets, audit, entries };
@@ -38,6 +57,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   process.env.DATABASE_URL = tdb.url;
   db = createPrismaClient(tdb.url, 4);
+  pool = new pg.Pool({ connectionString: tdb.url, max: 2 });
   deps = {
     db,
     sessionUser: async () => null,
@@ -75,10 +95,21 @@ beforeAll(async () => {
       },
     });
     Object.assign(ids, { [`${slug}:platform`]: platform.id, [`${slug}:payments`]: payments.id, [`${slug}:dev`]: dev.id });
+    // The cost nodes the org, team and cluster repositories create with them (rows made by hand here).
+    for (const node of [
+      { scope: 'org' as const },
+      { scope: 'team' as const, teamId: platform.id },
+      { scope: 'team' as const, teamId: payments.id },
+      { scope: 'cluster' as const, logicalClusterId: dev.id },
+    ]) {
+      if (!(await db.budget.findFirst({ where: { orgId: f.org.id, ...node } })))
+        await db.budget.create({ data: { orgId: f.org.id, capMicros: null, ...node } });
+    }
   }
 });
 
 afterAll(async () => {
+  await pool?.end();
   await db?.$disconnect();
   await tdb?.drop();
 });
@@ -94,7 +125,7 @@ describe('PUT /orgs/{org}/budgets', () => {
       id: ids['acme:payments'],
       before: null,
       budget: { cap: '$3.00/mo', committed: '$0.00/mo', percent: 0 },
-      notes: [],
+      notes: ['team payments commits $0.00/mo: $3.00/mo of headroom.'],
     });
     const raised = await call('PUT', '/orgs/acme/budgets', { scope: 'team', teamId: ids['acme:payments'], capMicros: 5_000_000 });
     expect(raised.body).toMatchObject({ before: { cap: '$3.00/mo' }, budget: { cap: '$5.00/mo', capMicros: '5000000' } });
@@ -105,24 +136,37 @@ describe('PUT /orgs/{org}/budgets', () => {
     ]);
   });
 
-  it('allows a child cap above its parent’s, and a cap below what is committed, saying so', async () => {
-    await db.budget.updateMany({ where: { orgId: ids.acme, scope: 'team', teamId: ids['acme:payments'] }, data: { committedMicros: 4_500_000n } });
+  it('allows a child cap above its parent’s, and a cap below what is committed, saying so before and after saving', async () => {
+    await price('root:acme:platform:payments:dev', 'web', 4_500_000n);
     const parent = await call('PUT', '/orgs/acme/budgets', { scope: 'team', teamId: ids['acme:platform'], capMicros: '4000000' });
     expect(parent.status).toBe(200);
-    // A new budget starts from the run-rate known under it: no cluster budgets yet.
-    expect(parent.body.budget).toMatchObject({ cap: '$4.00/mo', committedMicros: '0' });
-    expect(parent.body.notes).toEqual(['team payments has a budget above $4.00/mo: allowed on paper, but this budget still limits it.']);
+    // Every node already carries its run-rate: the new budget starts from it.
+    expect(parent.body.budget).toMatchObject({ cap: '$4.00/mo', committedMicros: '4500000', status: 'over' });
+    expect(parent.body.notes).toEqual([
+      'team platform already commits $4.50/mo: only changes that lower cost will be admitted.',
+      '1 cluster already exceeds this: dev.',
+      '1 sub-team already exceeds this: payments.',
+    ]);
     const child = await call('PUT', '/orgs/acme/budgets', { scope: 'team', teamId: ids['acme:payments'], capMicros: '4000000' });
     expect(child.body.budget).toMatchObject({ status: 'over', percent: 112, headroom: '-$0.50/mo' });
     expect(child.body.notes).toEqual([
-      'team payments has $4.50/mo committed, over the new $4.00/mo budget: from now on only changes that lower cost are admitted.',
+      'team payments already commits $4.50/mo: only changes that lower cost will be admitted.',
+      '1 cluster already exceeds this: dev.',
     ]);
-    await call('PUT', '/orgs/acme/budgets', { scope: 'team', teamId: ids['acme:payments'], capMicros: '5000000' });
+    const above = await call('PUT', '/orgs/acme/budgets', { scope: 'team', teamId: ids['acme:payments'], capMicros: '5000000' });
+    expect(above.body.notes).toEqual([
+      'team payments would be at 90% of $5.00/mo: kubectl warns from 80%.',
+      "team platform's budget of $4.00/mo is smaller and still limits team payments.",
+    ]);
   });
 
   it('clears a cap, and keeps a cluster cap within its template’s maximum', async () => {
     const cleared = await call('PUT', '/orgs/acme/budgets', { scope: 'team', teamId: ids['acme:platform'], capMicros: null });
-    expect(cleared.body).toMatchObject({ before: { cap: '$4.00/mo' }, budget: null, notes: [] });
+    expect(cleared.body).toMatchObject({
+      before: { cap: '$4.00/mo' },
+      budget: null,
+      notes: ['No budget on team platform: nothing above it limits what it may spend.'],
+    });
     expect(await db.auditEvent.count({ where: { orgId: ids.acme, action: 'budget.clear', targetId: ids['acme:platform'] } })).toBe(1);
     const tooBig = await call('PUT', '/orgs/acme/budgets', { scope: 'cluster', clusterId: ids['acme:dev'], capMicros: '200000001' });
     expect(tooBig.status).toBe(422);
@@ -153,7 +197,7 @@ describe('PUT /orgs/{org}/budgets', () => {
 });
 
 describe('GET /orgs/{org}/budgets', () => {
-  it('shows the org, every team and every live cluster with cap, committed, percent and headroom; billing may read', async () => {
+  it('shows the org, every team and every live cluster with its run-rate and budget (cap, percent, headroom); billing may read', async () => {
     await db.logicalCluster.create({
       data: {
         orgId: ids.acme!,
@@ -167,16 +211,33 @@ describe('GET /orgs/{org}/budgets', () => {
     });
     const res = await call('GET', '/orgs/acme/budgets', undefined, 'billing');
     expect(res.status).toBe(200);
-    expect(res.body.org).toMatchObject({ slug: 'acme', budget: { cap: '$100.00/mo', percent: 0, status: 'ok' } });
-    expect(res.body.teams.map((t: { slug: string; budget: unknown }) => [t.slug, t.budget])).toEqual([
+    expect(res.body.org).toMatchObject({
+      slug: 'acme',
+      runRateMicros: '4500000',
+      runRate: '$4.50/mo',
+      budget: { cap: '$100.00/mo', percent: 4, status: 'ok' },
+    });
+    expect(res.body.teams.map((t: { slug: string; runRate: string; budget: unknown }) => [t.slug, t.runRate, t.budget])).toEqual([
       [
         'payments',
+        '$4.50/mo',
         expect.objectContaining({ cap: '$5.00/mo', committed: '$4.50/mo', percent: 90, headroom: '$0.50/mo', headroomMicros: '500000', status: 'warning' }),
       ],
-      ['platform', null],
+      // No budget on platform, but its run-rate is known all the same.
+      ['platform', '$4.50/mo', null],
     ]);
     expect(res.body.clusters).toEqual([
-      { id: ids['acme:dev'], name: 'dev', teamId: ids['acme:payments'], phase: 'Ready', template: 'standard', maxBudget: '$200.00/mo', budget: null },
+      {
+        id: ids['acme:dev'],
+        name: 'dev',
+        teamId: ids['acme:payments'],
+        phase: 'Ready',
+        template: 'standard',
+        maxBudget: '$200.00/mo',
+        runRateMicros: '4500000',
+        runRate: '$4.50/mo',
+        budget: null,
+      },
     ]);
     expect((await call('GET', '/orgs/acme/budgets', undefined, 'developer')).status).toBe(200);
   });
