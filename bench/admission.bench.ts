@@ -1,0 +1,168 @@
+/**
+ * Cost admission: (1) the overhead of pricing + the budget check on one write (price the
+ * object with a 100-rule book, lock the cost path of a cluster under a 5-level team
+ * hierarchy, read the recorded price, evaluate every budget; rolled back), p50/p99 at
+ * concurrency 1; (2) write throughput of a priced object (ClusterIP Service, $0.001) into
+ * an Atrium logical cluster with the cost plugin on versus off, same run, as a ratio.
+ */
+import { defaultPlatformPriceBookEntries, describeObject, evaluateBudgets, type PriceBookEntry, priceObject } from '@atrium/core';
+import { addPriceBookEntries, budgetsOf, createPrismaClient, loadPriceBookSql, lockCostPath, recordedPrice } from '@atrium/db';
+import pg from 'pg';
+import pino from 'pino';
+import { startApiServer } from '../apps/apiserver/src/server.js';
+import { percentile } from './stats.js';
+
+interface Ctx {
+  createDatabase(): Promise<{ url: string; drop(): Promise<void> }>;
+  report(result: Record<string, unknown>): void;
+}
+
+const TOKEN = 'bench-admin-token-0123456789abcdef';
+const TEAMS = ['t1', 't2', 't3', 't4', 't5'];
+const KCP_PATH = `root:bench:${TEAMS.join(':')}:web`;
+
+async function seed(url: string): Promise<{ orgId: string }> {
+  const prisma = createPrismaClient(url, 2);
+  try {
+    const org = await prisma.organization.create({ data: { slug: 'bench', name: 'Bench' } });
+    const cap = 1_000_000_000_000n;
+    await prisma.budget.create({ data: { orgId: org.id, scope: 'org', capMicros: cap } });
+    let parentId: string | null = null;
+    for (const slug of TEAMS) {
+      const team: { id: string } = await prisma.team.create({ data: { orgId: org.id, slug, name: slug, parentId } });
+      await prisma.budget.create({ data: { orgId: org.id, scope: 'team', teamId: team.id, capMicros: cap } });
+      parentId = team.id;
+    }
+    const template = await prisma.clusterTemplate.create({ data: { orgId: org.id, slug: 'std', name: 'Std', apiSets: [], allowedRegions: [] } });
+    const lc = await prisma.logicalCluster.create({
+      data: { orgId: org.id, teamId: parentId!, name: 'web', kcpPath: KCP_PATH, templateId: template.id, regions: ['eu'], phase: 'Ready' },
+    });
+    await prisma.budget.create({ data: { orgId: org.id, scope: 'cluster', logicalClusterId: lc.id, capMicros: cap } });
+    // 100 rules: the platform's defaults plus org rules the priced object must be checked against.
+    const extra: PriceBookEntry[] = Array.from({ length: 100 - defaultPlatformPriceBookEntries().length }, (_, i) => ({
+      type: 'rule',
+      orgId: org.id,
+      effectiveFrom: new Date(0),
+      rule: {
+        key: `extra-${i}`,
+        description: `extra rule ${i}`,
+        unit: 'object',
+        priceMicros: 1_000n,
+        apiGroup: i % 2 === 0 ? '' : 'example.com',
+        kind: i % 2 === 0 ? 'Service' : `Kind${i}`,
+        conditions: [{ path: ['metadata', 'labels', `tier-${i}`], op: 'exists' }],
+      },
+    }));
+    await addPriceBookEntries(prisma, [...defaultPlatformPriceBookEntries(), ...extra]);
+    return { orgId: org.id };
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+function service(name: string) {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { type: 'ClusterIP', ports: [{ port: 80 }] } };
+}
+
+async function overhead(url: string, orgId: string, n: number) {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  try {
+    const book = await loadPriceBookSql(pool, orgId, new Date());
+    const pricing: number[] = [];
+    const total: number[] = [];
+    const client = await pool.connect();
+    try {
+      for (let i = 0; i < n; i++) {
+        const obj = service(`s${i}`);
+        const t0 = performance.now();
+        const price = priceObject(obj, book, { region: 'eu' }).priceMicros;
+        const t1 = performance.now();
+        await client.query('begin');
+        const path = await lockCostPath(client, KCP_PATH);
+        const old = await recordedPrice(client, path!.logicalClusterId, { resource: 'services', namespace: 'default', name: `s${i}` });
+        const decision = evaluateBudgets(budgetsOf(path!), price - old, describeObject(obj));
+        await client.query('rollback');
+        const t2 = performance.now();
+        if (!decision.allowed || path!.nodes.length !== TEAMS.length + 2) throw new Error('unexpected bench setup');
+        pricing.push(t1 - t0);
+        total.push(t2 - t0);
+      }
+    } finally {
+      client.release();
+    }
+    pricing.sort((a, b) => a - b);
+    total.sort((a, b) => a - b);
+    return {
+      rules: book.rules.length,
+      pathNodes: TEAMS.length + 2,
+      pricingP50Ms: percentile(pricing, 50),
+      pricingP99Ms: percentile(pricing, 99),
+      p50Ms: percentile(total, 50),
+      p99Ms: percentile(total, 99),
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+async function throughput(url: string, cost: boolean, concurrency: number, total: number) {
+  const server = await startApiServer({
+    databaseUrl: url,
+    adminToken: TOKEN,
+    host: '127.0.0.1',
+    port: 0,
+    logger: pino({ level: 'warn' }, pino.destination(2)),
+    compactionIntervalMs: 0,
+    ...(cost ? {} : { cost: false as const }),
+  });
+  try {
+    if (!(await server.clusters.resolve(KCP_PATH))) {
+      let path = 'root';
+      for (const segment of KCP_PATH.split(':').slice(1)) {
+        path = `${path}:${segment}`;
+        if (!(await server.clusters.resolve(path))) await server.clusters.create(path);
+      }
+    }
+    const prefix = `${cost ? 'on' : 'off'}-c${concurrency}`;
+    const latencies: number[] = [];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= total) return;
+          const t0 = performance.now();
+          const res = await fetch(`${server.url}/clusters/${KCP_PATH}/api/v1/namespaces/default/services`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+            body: JSON.stringify(service(`${prefix}-${i}`)),
+          });
+          if (res.status !== 201) throw new Error(`create ${prefix}-${i}: ${res.status} ${await res.text()}`);
+          latencies.push(performance.now() - t0);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    return { opsPerSec: Math.round(total / seconds), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  } finally {
+    await server.close();
+  }
+}
+
+export default async function run(ctx: Ctx): Promise<void> {
+  const database = await ctx.createDatabase();
+  try {
+    const { orgId } = await seed(database.url);
+    ctx.report({ name: 'admission.cost-overhead', ...(await overhead(database.url, orgId, 2000)) });
+    for (const concurrency of [1, 16]) {
+      const total = concurrency === 1 ? 500 : 2000;
+      const off = await throughput(database.url, false, concurrency, total);
+      const on = await throughput(database.url, true, concurrency, total);
+      ctx.report({ name: 'admission.create-priced', concurrency, off, on, ratioOnToOff: +(on.opsPerSec / off.opsPerSec).toFixed(3) });
+    }
+  } finally {
+    await database.drop();
+  }
+}
