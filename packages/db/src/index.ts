@@ -1,4 +1,3 @@
-export { applyBudgetDelta, lockBudgetPath } from './budget-reservation.js';
 export { createPrismaClient, type PrismaClient, prisma } from './client.js';
 export {
   applyCostDelta,
