@@ -1,5 +1,6 @@
-import type { Logger } from '@atrium/config';
+import { consoleUrl, env, type Logger } from '@atrium/config';
 import {
+  BUDGET_ALERT_NOTIFY_TASK,
   enqueueReconcile,
   listUnsettledLogicalClusterIds,
   type PrismaClient,
@@ -10,6 +11,8 @@ import type { KcpClient } from '@atrium/kube';
 import type { TaskList } from 'graphile-worker';
 import { z } from 'zod';
 import { reconcileLogicalCluster } from '../reconcilers/logical-cluster/reconcile.js';
+import { notifyBudgetAlert } from './budget-alert-notify.js';
+import { type Mailer, smtpMailer } from './mailer.js';
 import { syncTemplateWorkspaceType } from './template-workspace-type.js';
 
 export interface TaskDeps {
@@ -17,6 +20,10 @@ export interface TaskDeps {
   prisma: PrismaClient;
   kcp: KcpClient;
   waitBudgetMs?: number;
+  /** Outgoing mail; default: SMTP to ATRIUM_SMTP_HOST:ATRIUM_SMTP_PORT. */
+  mailer?: Mailer;
+  /** The console's public URL for links in mail; default from the environment. */
+  consoleUrl?: string;
 }
 
 export const RESYNC_TASK = 'logical-cluster-resync';
@@ -27,6 +34,14 @@ const reconcilePayload = z.object({ logicalClusterId: z.string().min(1) });
 
 /** Every job the worker runs, by name. Payloads are zod-parsed: a bad one fails loudly, never half-runs. */
 export function taskList(deps: TaskDeps): TaskList {
+  let mailer = deps.mailer;
+  const mail = () => {
+    if (!mailer) {
+      const e = env();
+      mailer = smtpMailer({ host: e.ATRIUM_SMTP_HOST, port: e.ATRIUM_SMTP_PORT, from: e.ATRIUM_MAIL_FROM });
+    }
+    return mailer;
+  };
   return {
     [RECONCILE_LOGICAL_CLUSTER_TASK]: async (payload) => {
       const { logicalClusterId } = reconcilePayload.parse(payload);
@@ -36,6 +51,10 @@ export function taskList(deps: TaskDeps): TaskList {
     [SYNC_TEMPLATE_WORKSPACE_TYPE_TASK]: async (payload) => {
       const outcome = await syncTemplateWorkspaceType(deps, payload);
       deps.logger.debug({ payload, outcome }, 'template WorkspaceType sync');
+    },
+    [BUDGET_ALERT_NOTIFY_TASK]: async (payload) => {
+      const result = await notifyBudgetAlert({ prisma: deps.prisma, mailer: mail(), consoleUrl: deps.consoleUrl ?? consoleUrl() }, payload);
+      deps.logger.info({ payload, ...result }, 'budget alert');
     },
     [RESYNC_TASK]: async () => {
       for (const id of await listUnsettledLogicalClusterIds(deps.prisma)) await enqueueReconcile(deps.prisma, id);

@@ -2,6 +2,7 @@ export { type AuditEventRow, type ListAuditEventsOptions, listAuditEvents } from
 export { type AuditEventInput, recordAuditEvent } from './audit/record-audit-event.js';
 export { type BudgetAmounts, type BudgetTree, listBudgets } from './budgets/list-budgets.js';
 export { type ClusterBudgetPath, loadClusterBudgetPath } from './budgets/load-cluster-budget-path.js';
+export { type BudgetAlertNotice, type NotifyOutcome, notifyBudgetAlertOnce } from './budgets/notify-budget-alert.js';
 export { type BudgetTarget, type SetBudgetResult, setBudget } from './budgets/set-budget.js';
 export * from './cost-reports/index.js';
 export { acceptInvitation, acceptInvitationInTx, findUsableInvitation, type InvitationLink } from './invitations/accept-invitation.js';
