@@ -27,6 +27,12 @@ describe('the demo catalog', () => {
       ['standard', 'platform', []],
     ]);
     expect(templates.find((t) => t.slug === 'standard')).toMatchObject({ defaultBudgetMicros: 20_000_000n, allowedRegions: ['eu-west', 'us-east'] });
+    // One cost node each for the org and its team, uncapped, however often the seed runs.
+    const nodes = await db.budget.findMany({ include: { team: true }, orderBy: { scope: 'asc' } });
+    expect(nodes.map((n) => [n.scope, n.team?.slug ?? null, n.capMicros])).toEqual([
+      ['org', null, null],
+      ['team', 'platform', null],
+    ]);
   });
 
   it('lets the demo owner request from `standard` in `platform`, and keeps `production` to team `platform`', async () => {
