@@ -7,6 +7,7 @@ import { type FormEvent, useState } from 'react';
 import type { BudgetTreeDto } from '../api/routes/budgets/list-budgets.types';
 import { ApiError, api } from './api-client';
 import { type ClusterView, PhaseBadge, TERMINAL_PHASES, type TemplateView } from './cluster-types';
+import { clusterCostText } from './cost-tree';
 import { Field, FieldError } from './form';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -146,14 +147,6 @@ export function ClustersPanel(props: {
       )}
     </>
   );
-}
-
-/** "$0.42/mo · 8 % of $5.00/mo": what the cluster commits, against its own budget if it has one. */
-export function clusterCostText(cost: Pick<BudgetTreeDto['clusters'][number], 'runRate' | 'budget'>): string {
-  const b = cost.budget;
-  if (!b) return `${cost.runRate} · no budget`;
-  const use = b.percent === null ? (b.status === 'over' ? 'over' : '—') : `${b.percent} %`;
-  return `${cost.runRate} · ${use} of ${b.cap}${b.status === 'over' ? ' (over)' : ''}`;
 }
 
 function ClusterCost(props: { cost: BudgetTreeDto['clusters'][number] | undefined; fallback: string | null; org: string; clusterId: string }) {

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useEffect, useState } from 'react';
 
 export interface AlertNotice {
@@ -21,9 +22,10 @@ function seenIds(): Set<string> {
 
 /**
  * The in-console notice of budget alerts: the crossings still current that this browser has
- * not dismissed yet. Mail is the durable channel; this is the reminder on the cost pages.
+ * not dismissed yet. Mail is the durable channel; this is the reminder, on every org page for
+ * admins and on the cost pages for everyone else who reads cost.
  */
-export function CostAlertsNotice({ alerts }: { alerts: AlertNotice[] }) {
+export function CostAlertsNotice({ alerts, costHref }: { alerts: AlertNotice[]; costHref?: string }) {
   // Rendered after mount only: what was dismissed lives in this browser.
   const [seen, setSeen] = useState<Set<string> | null>(null);
   useEffect(() => setSeen(seenIds()), []);
@@ -44,6 +46,12 @@ export function CostAlertsNotice({ alerts }: { alerts: AlertNotice[] }) {
       <div className="row between" style={{ alignItems: 'flex-start' }}>
         <div>
           <strong>Budget alert{unseen.length === 1 ? '' : 's'}</strong>
+          {costHref ? (
+            <>
+              {' '}
+              · <Link href={costHref}>see cost</Link>
+            </>
+          ) : null}
           <ul className="small" style={{ margin: '0.25rem 0 0', paddingLeft: '1.1rem' }}>
             {unseen.map((a) => (
               <li key={a.id}>

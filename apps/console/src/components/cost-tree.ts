@@ -28,3 +28,12 @@ export function capTreeNodes(tree: BudgetTreeDto): CapTreeNode[] {
     })),
   ];
 }
+
+/** "$1.00/mo · 5 % of $20.00/mo": what a cluster commits, against its own budget if it has one (clusters list). */
+export function clusterCostText(cost: Pick<BudgetTreeDto['clusters'][number], 'runRate' | 'budget'>): string {
+  const b = cost.budget;
+  if (!b) return `${cost.runRate} · no budget`;
+  // A zero cap has no percentage: anything above it is simply over.
+  if (b.percent === null) return `${cost.runRate} · ${b.status === 'over' ? 'over its' : 'within its'} ${b.cap} budget`;
+  return `${cost.runRate} · ${b.percent} % of ${b.cap}${b.status === 'over' ? ' (over)' : ''}`;
+}

@@ -1,3 +1,4 @@
+import type { Prisma } from '../../generated/prisma/client.js';
 import type { DbOrTx } from '../shared.js';
 import { type CostNodeRef, type ResolvedCostNode, resolveCostNode } from './cost-node.js';
 
@@ -30,20 +31,43 @@ export async function listBudgetAlerts(
     where: { orgId: o.orgId, budgetId: { in: node.budgetIds } },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: limit,
-    include: {
-      budget: {
-        select: {
-          scope: true,
-          alertedPercent: true,
-          org: { select: { slug: true } },
-          team: { select: { slug: true } },
-          logicalCluster: { select: { name: true } },
-        },
-      },
-    },
+    include: ALERT_INCLUDE,
   });
+  return { node, alerts: toAlertRows(rows) };
+}
+
+/**
+ * The org's current crossings (alerts still active), newest first: what the console's notice
+ * shows admins on every org page. One query on the org's recent alerts, no tree walk.
+ */
+export async function listCurrentBudgetAlerts(db: DbOrTx, o: { orgId: string; limit?: number }): Promise<BudgetAlertRow[]> {
+  const rows = await db.budgetAlert.findMany({
+    where: { orgId: o.orgId },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: Math.min(Math.max(o.limit ?? 50, 1), 200),
+    include: ALERT_INCLUDE,
+  });
+  return toAlertRows(rows).filter((a) => a.active);
+}
+
+const ALERT_INCLUDE = {
+  budget: {
+    select: {
+      scope: true,
+      alertedPercent: true,
+      org: { select: { slug: true } },
+      team: { select: { slug: true } },
+      logicalCluster: { select: { name: true } },
+    },
+  },
+} as const;
+
+type AlertWithBudget = Prisma.BudgetAlertGetPayload<{ include: typeof ALERT_INCLUDE }>;
+
+/** Rows newest first; only a node's latest alert can be current, and only while its run-rate stays above it. */
+function toAlertRows(rows: AlertWithBudget[]): BudgetAlertRow[] {
   const latest = new Set<string>();
-  const alerts = rows.map((r) => {
+  return rows.map((r) => {
     const first = !latest.has(r.budgetId);
     latest.add(r.budgetId);
     const b = r.budget;
@@ -59,5 +83,4 @@ export async function listBudgetAlerts(
       active: first && b.alertedPercent >= r.thresholdPercent,
     };
   });
-  return { node, alerts };
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '../../client.js';
 import { applyCostDelta, lockCostPath, type ObjectPriceKey, recordBudgetDenial, recordPrice, releaseClusterCost } from '../../cost-ledger.js';
 import { createTestDatabase, type TestDatabase } from '../../testing.js';
-import { listBudgetAlerts } from './budget-alerts.js';
+import { listBudgetAlerts, listCurrentBudgetAlerts } from './budget-alerts.js';
 import { listBudgetDenials } from './budget-denials.js';
 import { getCostBreakdown } from './cost-breakdown.js';
 import { getRunRateHistory } from './run-rate-history.js';
@@ -195,6 +195,7 @@ describe('listBudgetAlerts', () => {
     await price(acme.dev, svc('default', 'lb'), 0n, $(1.3)); // back to 2.101: 52 %, alerted 50
     let a = await listBudgetAlerts(db, { orgId: ids['acme:org']!, node: { scope: 'team', teamId: ids['acme:payments']! } });
     expect(a.alerts.map((x) => x.active)).toEqual([false, false]);
+    expect(await listCurrentBudgetAlerts(db, { orgId: ids['acme:org']! })).toEqual([]);
     await price(acme.dev, svc('default', 'lb'), $(1.3)); // 80 % again: a new alert
     a = await listBudgetAlerts(db, { orgId: ids['acme:org']!, node: { scope: 'team', teamId: ids['acme:payments']! } });
     expect(a.alerts.map((x) => [x.thresholdPercent, x.active])).toEqual([
@@ -202,6 +203,14 @@ describe('listBudgetAlerts', () => {
       [80, false],
       [50, false],
     ]);
+    // The org-wide notice: only the current crossing, and only this org's.
+    expect(await listCurrentBudgetAlerts(db, { orgId: ids['acme:org']! })).toEqual([a.alerts[0]]);
+    await db.budget.updateMany({ where: { orgId: ids['other:org']!, scope: 'org' }, data: { capMicros: $(1) } });
+    await price('root:other:platform:payments:dev', svc('shop', 'more'), $(0.5)); // the other org goes over 100 %
+    // Its payments team (capped at $4.00) crossed 100 % with its first prices, its org node now.
+    const other = await listCurrentBudgetAlerts(db, { orgId: ids['other:org']! });
+    expect(other.map((x) => `${x.scope} ${x.nodeName} ${x.thresholdPercent}`).sort()).toEqual(['org other 100', 'team payments 100']);
+    expect(await listCurrentBudgetAlerts(db, { orgId: ids['acme:org']! })).toEqual([a.alerts[0]]);
   });
 });
 

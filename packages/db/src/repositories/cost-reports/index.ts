@@ -1,4 +1,4 @@
-export { type BudgetAlertRow, listBudgetAlerts } from './budget-alerts.js';
+export { type BudgetAlertRow, listBudgetAlerts, listCurrentBudgetAlerts } from './budget-alerts.js';
 export { type BudgetDenialRow, listBudgetDenials } from './budget-denials.js';
 export { type CostBreakdown, type CostBreakdownRow, getCostBreakdown } from './cost-breakdown.js';
 export { type CostNodeRef, type ResolvedCostNode, resolveCostNode } from './cost-node.js';
