@@ -71,9 +71,8 @@ export async function CostNodeView({ ctx, node }: { ctx: OrgPageContext; node: C
           )
         }
       />
-      <CostAlertsNotice
-        alerts={alerts.filter((a) => a.active).map((a) => ({ id: a.id, message: a.message, thresholdPercent: a.thresholdPercent, createdAt: a.createdAt }))}
-      />
+      {/* Admins get the org-wide notice from the org layout already. */}
+      {ctx.can('budget:write') ? null : <CostAlertsNotice alerts={alerts.filter((a) => a.active)} />}
       <CostSummary node={summary} />
       <section className="card" aria-label="Run-rate over time">
         <h2>Run-rate, last {HISTORY_DAYS} days</h2>
