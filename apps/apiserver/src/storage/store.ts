@@ -135,7 +135,7 @@ export class Store {
         }
         try {
           const results = await this.putMany(this.pool, batch);
-          batch.forEach((p, i) => p.resolve(results[i]!));
+          for (const [i, p] of batch.entries()) p.resolve(results[i]!);
         } catch {
           // One bad write must not fail its neighbours: retry each on its own.
           for (const p of batch) await this.putOn(this.pool, p.key, p.expectRv, p.value, p.remove).then(p.resolve, p.reject);

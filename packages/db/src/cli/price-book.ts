@@ -20,7 +20,9 @@ try {
       console.error(`pricebook: ${e.message}\n\n${PRICE_BOOK_USAGE}`);
       code = 2;
     } else if ((e as { code?: string }).code === 'P2021') {
-      console.error(`pricebook: the database at ${database.embedded ? 'ATRIUM_HOME' : 'DATABASE_URL'} has no Atrium schema yet: run \`npm start\` (or \`npm run db:migrate\`) first`);
+      console.error(
+        `pricebook: the database at ${database.embedded ? 'ATRIUM_HOME' : 'DATABASE_URL'} has no Atrium schema yet: run \`npm start\` (or \`npm run db:migrate\`) first`,
+      );
       code = 2;
     } else {
       throw e;
