@@ -43,7 +43,7 @@ export const ZTeam = z.object({
   slug: z.string(),
   name: z.string(),
   createdAt: iso,
-  members: z.array(z.object({ memberId: z.string(), email: z.string(), name: z.string().nullable() })),
+  memberCount: z.number().int().meta({ description: 'direct members; list them with GET /orgs/{org}/members?teamId=' }),
 });
 export function toTeamDto(t: TeamRow): z.input<typeof ZTeam> {
   return {
@@ -52,7 +52,7 @@ export function toTeamDto(t: TeamRow): z.input<typeof ZTeam> {
     slug: t.slug,
     name: t.name,
     createdAt: t.createdAt.toISOString(),
-    members: t.members.map((m) => ({ memberId: m.membershipId, email: m.email, name: m.name })),
+    memberCount: t.memberCount,
   };
 }
 

@@ -1,9 +1,10 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
-import { ApiError, api } from './api-client';
+import { api } from './api-client';
 import { Field, FormError, useApiForm } from './form';
+import { DataTable } from './paged-list';
+import { useRowActions } from './use-row-actions';
 
 export interface InvitationView {
   id: string;
@@ -66,73 +67,67 @@ export function InviteForm({ org, roles, teams }: { org: string; roles: string[]
   );
 }
 
-export function InvitationsTable({ org, invitations, canRevoke }: { org: string; invitations: InvitationView[]; canRevoke: boolean }) {
-  const router = useRouter();
-  const [error, setError] = useState<ApiError | null>(null);
-  if (invitations.length === 0) {
-    return (
-      <div className="empty">
-        <strong>No invitations yet</strong>Invite teammates by email above; they get a link that works once and expires in 7 days.
-      </div>
-    );
-  }
+/** One page of invitations; the page around it renders the search box and page links. */
+export function InvitationsTable({
+  org,
+  invitations,
+  canRevoke,
+  searching,
+}: {
+  org: string;
+  invitations: InvitationView[];
+  canRevoke: boolean;
+  searching: boolean;
+}) {
+  const { error, busy, run } = useRowActions();
   return (
     <>
       <FormError error={error} />
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Email</th>
-              <th>Role</th>
-              <th>Team</th>
-              <th>Status</th>
-              <th>Expires</th>
-              {canRevoke ? <th aria-label="Actions" /> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {invitations.map((i) => (
-              <tr key={i.id} data-testid={`invitation-${i.email}`}>
-                <td>
-                  {i.email}
-                  {i.invitedBy ? <div className="small muted">by {i.invitedBy}</div> : null}
-                </td>
-                <td>
-                  <span className={`badge ${i.role}`}>{i.role}</span>
-                </td>
-                <td className="small">{i.team ?? '—'}</td>
-                <td>
-                  <span className={`badge ${i.status}`}>{i.status}</span>
-                </td>
-                <td className="small muted">{i.expires}</td>
-                {canRevoke ? (
-                  <td>
-                    {i.status === 'pending' ? (
-                      <button
-                        type="button"
-                        className="small danger"
-                        aria-label={`Revoke the invitation for ${i.email}`}
-                        onClick={async () => {
-                          setError(null);
-                          try {
-                            await api(`/orgs/${org}/invitations/${i.id}`, { method: 'DELETE' });
-                            router.refresh();
-                          } catch (e) {
-                            setError(e instanceof ApiError ? e : new ApiError(0, 'INTERNAL', 'Could not revoke.'));
-                          }
-                        }}
-                      >
-                        Revoke
-                      </button>
-                    ) : null}
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        rows={invitations}
+        rowKey={(i) => i.id}
+        rowTestId={(i) => `invitation-${i.email}`}
+        empty={
+          searching ? (
+            <strong>No invitation matches that search</strong>
+          ) : (
+            <>
+              <strong>No invitations yet</strong>Invite teammates by email above; they get a link that works once and expires in 7 days.
+            </>
+          )
+        }
+        columns={[
+          {
+            header: 'Email',
+            cell: (i) => (
+              <>
+                {i.email}
+                {i.invitedBy ? <div className="small muted">by {i.invitedBy}</div> : null}
+              </>
+            ),
+          },
+          { header: 'Role', cell: (i) => <span className={`badge ${i.role}`}>{i.role}</span> },
+          { header: 'Team', className: 'small', cell: (i) => i.team ?? '—' },
+          { header: 'Status', cell: (i) => <span className={`badge ${i.status}`}>{i.status}</span> },
+          { header: 'Expires', className: 'small muted', cell: (i) => i.expires },
+          canRevoke && {
+            header: '',
+            ariaLabel: 'Actions',
+            cell: (i) =>
+              i.status === 'pending' ? (
+                <button
+                  type="button"
+                  className="small danger"
+                  disabled={busy === i.id}
+                  aria-label={`Revoke the invitation for ${i.email}`}
+                  onClick={() => void run(i.id, () => api(`/orgs/${org}/invitations/${i.id}`, { method: 'DELETE' }), 'Could not revoke.')}
+                >
+                  Revoke
+                </button>
+              ) : null,
+          },
+        ]}
+      />
     </>
   );
 }

@@ -1,7 +1,8 @@
 'use client';
 
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { type FormEvent, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { ApiError, api } from './api-client';
 import { Field, FormError } from './form';
 import { suggestSlug } from './org-forms';
@@ -11,7 +12,7 @@ export interface TeamView {
   parentId: string | null;
   slug: string;
   name: string;
-  members: Array<{ membershipId: string; email: string }>;
+  memberCount: number;
 }
 
 interface Node extends TeamView {
@@ -48,17 +49,7 @@ function descendants(n: Node): Set<string> {
 
 type Action = { kind: 'add'; parentId: string | null } | { kind: 'edit'; team: Node } | null;
 
-export function TeamTree({
-  org,
-  teams,
-  members,
-  canEdit,
-}: {
-  org: string;
-  teams: TeamView[];
-  members: Array<{ id: string; email: string }>;
-  canEdit: boolean;
-}) {
+export function TeamTree({ org, teams, canEdit }: { org: string; teams: TeamView[]; canEdit: boolean }) {
   const router = useRouter();
   const tree = useMemo(() => buildTree(teams), [teams]);
   const flat = useMemo(() => flatten(tree), [tree]);
@@ -144,13 +135,12 @@ export function TeamTree({
   const renderNode = (n: Node) => {
     const editing = action?.kind === 'edit' && action.team.id === n.id;
     const blocked = descendants(n);
-    const nonMembers = members.filter((m) => !n.members.some((tm) => tm.membershipId === m.id));
     return (
       <li key={n.id} data-testid={`team-${n.slug}`}>
         <div className="node">
           <strong>{n.name}</strong> <span className="mono muted small">{n.slug}</span>
           <span className="muted small">
-            · {n.members.length} member{n.members.length === 1 ? '' : 's'}
+            · {n.memberCount} member{n.memberCount === 1 ? '' : 's'}
           </span>
           {canEdit ? (
             <span className="row" style={{ gap: '0.35rem' }}>
@@ -174,26 +164,6 @@ export function TeamTree({
             </span>
           ) : null}
         </div>
-        {n.members.length ? (
-          <div className="small muted" style={{ marginLeft: '0.25rem', marginBottom: '0.25rem' }}>
-            {n.members.map((m) => (
-              <span key={m.membershipId} style={{ marginRight: '0.75rem' }}>
-                {m.email}
-                {canEdit ? (
-                  <button
-                    type="button"
-                    className="link small"
-                    aria-label={`Remove ${m.email} from ${n.name}`}
-                    onClick={() => void run(() => api(`/orgs/${org}/teams/${n.id}/members/${m.membershipId}`, { method: 'DELETE' }))}
-                  >
-                    {' '}
-                    ✕
-                  </button>
-                ) : null}
-              </span>
-            ))}
-          </div>
-        ) : null}
         {editing ? (
           <form onSubmit={(e) => submitEdit(e, n)} className="card" aria-label={`Edit ${n.name}`}>
             <Field label="Name" name="name" defaultValue={n.name} required errors={fields.name} />
@@ -212,33 +182,7 @@ export function TeamTree({
               </select>
               <FieldsError fields={fields} keys={['parentId']} />
             </div>
-            {nonMembers.length ? (
-              <div className="field">
-                <label htmlFor={`add-member-${n.id}`}>Add a member</label>
-                <div className="row">
-                  <select id={`add-member-${n.id}`} defaultValue="" style={{ width: 'auto' }}>
-                    <option value="" disabled>
-                      Choose…
-                    </option>
-                    {nonMembers.map((m) => (
-                      <option key={m.id} value={m.id}>
-                        {m.email}
-                      </option>
-                    ))}
-                  </select>
-                  <button
-                    type="button"
-                    className="small"
-                    onClick={() => {
-                      const sel = document.getElementById(`add-member-${n.id}`) as HTMLSelectElement | null;
-                      if (sel?.value) void run(() => api(`/orgs/${org}/teams/${n.id}/members`, { method: 'POST', body: { memberId: sel.value } }));
-                    }}
-                  >
-                    Add
-                  </button>
-                </div>
-              </div>
-            ) : null}
+            <TeamMembersEditor org={org} team={n} onChanged={() => router.refresh()} />
             <div className="row">
               <button className="primary" type="submit" disabled={busy}>
                 Save
@@ -288,6 +232,146 @@ function FieldsError({ fields, keys }: { fields: Record<string, string[]>; keys:
   return (
     <div className="error" role="alert">
       {msgs.join(' ')}
+    </div>
+  );
+}
+
+interface MemberHit {
+  id: string;
+  email: string;
+  name: string | null;
+}
+interface MembersPage {
+  members: MemberHit[];
+  nextCursor: string | null;
+}
+
+const TEAM_PAGE = 20;
+const SUGGESTIONS = 8;
+
+/**
+ * A team's members, a page at a time, and a type-ahead to add one: both read
+ * the paginated members API, so the teams page never loads the whole org.
+ */
+function TeamMembersEditor({ org, team, onChanged }: { org: string; team: Node; onChanged: () => void }) {
+  const queryClient = useQueryClient();
+  const [q, setQ] = useState('');
+  const [debounced, setDebounced] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(q.trim()), 200);
+    return () => clearTimeout(t);
+  }, [q]);
+
+  const current = useInfiniteQuery({
+    queryKey: ['team-members', org, team.id],
+    queryFn: ({ pageParam }) =>
+      api<MembersPage>(
+        `/orgs/${org}/members?teamId=${encodeURIComponent(team.id)}&limit=${TEAM_PAGE}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
+      ),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    staleTime: 0,
+  });
+  const suggestions = useQuery({
+    queryKey: ['team-member-candidates', org, team.id, debounced],
+    queryFn: () => api<MembersPage>(`/orgs/${org}/members?q=${encodeURIComponent(debounced)}&notInTeamId=${encodeURIComponent(team.id)}&limit=${SUGGESTIONS}`),
+    enabled: debounced.length > 0,
+    staleTime: 0,
+  });
+
+  async function change(key: string, fn: () => Promise<unknown>) {
+    setBusy(key);
+    setError(null);
+    try {
+      await fn();
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['team-members', org, team.id] }),
+        queryClient.invalidateQueries({ queryKey: ['team-member-candidates', org, team.id] }),
+      ]);
+      onChanged();
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, 'INTERNAL', 'Something went wrong.'));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const members = current.data?.pages.flatMap((p) => p.members) ?? [];
+  return (
+    <div className="field">
+      <FormError error={error} />
+      <span className="small muted">Members of {team.name}</span>
+      {current.isPending ? (
+        <div className="small muted">Loading…</div>
+      ) : members.length === 0 ? (
+        <div className="small muted">No members yet.</div>
+      ) : (
+        <ul className="small" aria-label={`Members of ${team.name}`} style={{ paddingLeft: '1rem' }}>
+          {members.map((m) => (
+            <li key={m.id}>
+              {m.email}{' '}
+              <button
+                type="button"
+                className="link small"
+                aria-label={`Remove ${m.email} from ${team.name}`}
+                disabled={busy !== null}
+                onClick={() => void change(m.id, () => api(`/orgs/${org}/teams/${team.id}/members/${m.id}`, { method: 'DELETE' }))}
+              >
+                ✕
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {current.hasNextPage ? (
+        <button type="button" className="small" disabled={current.isFetchingNextPage} onClick={() => void current.fetchNextPage()}>
+          {current.isFetchingNextPage ? 'Loading…' : 'Show more members'}
+        </button>
+      ) : null}
+      <label htmlFor={`add-member-${team.id}`}>Add a member</label>
+      <input
+        id={`add-member-${team.id}`}
+        type="search"
+        autoComplete="off"
+        placeholder="Type an email or name"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        // Enter would submit the surrounding edit form.
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') e.preventDefault();
+        }}
+      />
+      {debounced ? (
+        suggestions.isPending ? (
+          <div className="small muted">Searching…</div>
+        ) : suggestions.data?.members.length ? (
+          <ul className="small" aria-label={`People to add to ${team.name}`} style={{ paddingLeft: '1rem' }}>
+            {suggestions.data.members.map((m) => (
+              <li key={m.id}>
+                <button
+                  type="button"
+                  className="link small"
+                  aria-label={`Add ${m.email} to ${team.name}`}
+                  disabled={busy !== null}
+                  onClick={() =>
+                    void change(m.id, async () => {
+                      await api(`/orgs/${org}/teams/${team.id}/members`, { method: 'POST', body: { memberId: m.id } });
+                      setQ('');
+                    })
+                  }
+                >
+                  + {m.email}
+                </button>
+                {m.name ? <span className="muted"> {m.name}</span> : null}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <div className="small muted">No one else matches “{debounced}”.</div>
+        )
+      ) : null}
     </div>
   );
 }

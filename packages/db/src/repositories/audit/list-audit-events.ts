@@ -1,7 +1,8 @@
 import type { Prisma } from '../../generated/prisma/client.js';
+import { keyset, likeLiteral, type PageRequest } from '../paging.js';
 import type { DbOrTx } from '../shared.js';
 
-export interface ListAuditEventsOptions {
+export interface ListAuditEventsOptions extends PageRequest {
   orgId: string;
   action?: string | undefined;
   /** Matches the actor's email (case-insensitive substring). */
@@ -9,9 +10,8 @@ export interface ListAuditEventsOptions {
   targetType?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
-  /** Return events older than this id (keyset pagination). */
+  /** Only events with a lower id. Superseded by `cursor`; kept for API clients that page with `nextBefore`. */
   before?: bigint | undefined;
-  limit?: number | undefined;
 }
 
 export interface AuditEventRow {
@@ -28,12 +28,16 @@ export interface AuditEventRow {
   actorTokenId: string | null;
 }
 
-export async function listAuditEvents(db: DbOrTx, o: ListAuditEventsOptions): Promise<{ events: AuditEventRow[]; nextBefore: bigint | null }> {
-  const limit = Math.min(Math.max(o.limit ?? 50, 1), 200);
+/** One page of the org's audit log, newest first, filtered. */
+export async function listAuditEvents(
+  db: DbOrTx,
+  o: ListAuditEventsOptions,
+): Promise<{ events: AuditEventRow[]; nextCursor: string | null; prevCursor: string | null; nextBefore: bigint | null }> {
+  const ks = keyset<bigint>('audit', 'desc', o, 'bigint');
   let actorIds: string[] | undefined;
   if (o.actor) {
     const users = await db.user.findMany({
-      where: { email: { contains: o.actor, mode: 'insensitive' }, memberships: { some: { orgId: o.orgId } } },
+      where: { email: { contains: likeLiteral(o.actor), mode: 'insensitive' }, memberships: { some: { orgId: o.orgId } } },
       select: { id: true },
       take: 100,
     });
@@ -41,19 +45,19 @@ export async function listAuditEvents(db: DbOrTx, o: ListAuditEventsOptions): Pr
   }
   const where: Prisma.AuditEventWhereInput = {
     orgId: o.orgId,
-    ...(o.action ? { action: { startsWith: o.action } } : {}),
+    ...(o.action ? { action: { startsWith: likeLiteral(o.action) } } : {}),
     ...(o.targetType ? { targetType: o.targetType } : {}),
     ...(actorIds ? { actorUserId: { in: actorIds } } : {}),
-    ...(o.from || o.to ? { createdAt: { ...(o.from ? { gte: o.from } : {}), ...(o.to ? { lt: o.to } : {}) } } : {}),
     ...(o.before ? { id: { lt: o.before } } : {}),
+    AND: [ks.where, ...(o.from || o.to ? [{ createdAt: { ...(o.from ? { gte: o.from } : {}), ...(o.to ? { lt: o.to } : {}) } }] : [])],
   };
-  const rows = await db.auditEvent.findMany({ where, orderBy: { id: 'desc' }, take: limit + 1 });
-  const page = rows.slice(0, limit);
-  const userIds = [...new Set(page.map((r) => r.actorUserId).filter((v): v is string => !!v))];
+  const rows = await db.auditEvent.findMany({ where, orderBy: ks.orderBy, take: ks.take });
+  const page = ks.page(rows);
+  const userIds = [...new Set(page.items.map((r) => r.actorUserId).filter((v): v is string => !!v))];
   const users = userIds.length ? await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } }) : [];
   const emails = new Map(users.map((u) => [u.id, u.email]));
   return {
-    events: page.map((r) => ({
+    events: page.items.map((r) => ({
       id: r.id,
       action: r.action,
       targetType: r.targetType,
@@ -66,6 +70,8 @@ export async function listAuditEvents(db: DbOrTx, o: ListAuditEventsOptions): Pr
       actorEmail: r.actorUserId ? (emails.get(r.actorUserId) ?? null) : null,
       actorTokenId: r.actorTokenId,
     })),
-    nextBefore: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
+    nextCursor: page.nextCursor,
+    prevCursor: page.prevCursor,
+    nextBefore: page.nextCursor ? (page.items[page.items.length - 1]?.id ?? null) : null,
   };
 }

@@ -6,13 +6,23 @@ export interface TeamRow {
   slug: string;
   name: string;
   createdAt: Date;
-  members: Array<{ membershipId: string; email: string; name: string | null }>;
+  /** Direct members (not counting sub-teams'); the people themselves come paginated from `listMembers({ teamId })`. */
+  memberCount: number;
+  /** Whether `o.memberId` is a direct member; false when no member was asked about. */
+  hasMember: boolean;
 }
 
-export async function listTeams(db: DbOrTx, o: { orgId: string }): Promise<TeamRow[]> {
+/**
+ * Every team of the org, with member counts instead of members: an org has
+ * tens of teams but may have thousands of members, so the tree stays small.
+ */
+export async function listTeams(db: DbOrTx, o: { orgId: string; memberId?: string | undefined }): Promise<TeamRow[]> {
   const rows = await db.team.findMany({
     where: { orgId: o.orgId },
-    include: { members: { include: { membership: { include: { user: { select: { email: true, name: true } } } } } } },
+    include: {
+      _count: { select: { members: true } },
+      ...(o.memberId ? { members: { where: { membershipId: o.memberId }, select: { membershipId: true } } } : {}),
+    },
     orderBy: { name: 'asc' },
   });
   return rows.map((t) => ({
@@ -21,6 +31,7 @@ export async function listTeams(db: DbOrTx, o: { orgId: string }): Promise<TeamR
     slug: t.slug,
     name: t.name,
     createdAt: t.createdAt,
-    members: t.members.map((m) => ({ membershipId: m.membershipId, email: m.membership.user.email, name: m.membership.user.name })),
+    memberCount: t._count.members,
+    hasMember: 'members' in t && Array.isArray(t.members) && t.members.length > 0,
   }));
 }

@@ -1,6 +1,6 @@
-import { listClusters, listMembers, listTeams } from '@atrium/db';
+import { listClusters, listTeams, summarizeMembers } from '@atrium/db';
 import Link from 'next/link';
-import { EmptyState, PageHeader, RoleBadge } from '../../../../src/components/page-bits';
+import { EmptyState, formatDate, PageHeader, RoleBadge } from '../../../../src/components/page-bits';
 import { db } from '../../../../src/server/db';
 import { requireOrgPage } from '../../../../src/server/page-context';
 
@@ -9,7 +9,8 @@ export default async function OrgOverview({ params }: { params: Promise<{ org: s
   const ctx = await requireOrgPage(slug);
   const [teams, members, clusters] = await Promise.all([
     listTeams(db(), { orgId: ctx.org.id }),
-    ctx.can('member:read') ? listMembers(db(), { orgId: ctx.org.id }) : null,
+    // A count and the newest few: an org may have thousands of members.
+    ctx.can('member:read') ? summarizeMembers(db(), { orgId: ctx.org.id, recent: 5 }) : null,
     ctx.can('cluster:read') ? listClusters(db(), { orgId: ctx.org.id }) : null,
   ]);
   const base = `/o/${ctx.org.slug}`;
@@ -43,10 +44,22 @@ export default async function OrgOverview({ params }: { params: Promise<{ org: s
         {members ? (
           <div className="card">
             <h2>Members</h2>
-            <p className="muted">
-              {members.length} member{members.length === 1 ? '' : 's'}.
+            <p className="muted" data-testid="member-count">
+              {members.count.toLocaleString('en')} member{members.count === 1 ? '' : 's'}.
             </p>
-            <Link href={`${base}/invitations`}>Invite a teammate</Link>
+            {members.recent.length > 1 ? (
+              <ul className="small" aria-label="Newest members" style={{ paddingLeft: '1rem' }}>
+                {members.recent.map((m) => (
+                  <li key={m.id}>
+                    {m.name ?? m.email} <RoleBadge role={m.role} /> <span className="muted">joined {formatDate(m.createdAt)}</span>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            <div className="row">
+              <Link href={`${base}/members`}>All members</Link>
+              <Link href={`${base}/invitations`}>Invite a teammate</Link>
+            </div>
           </div>
         ) : null}
         <div className="card">

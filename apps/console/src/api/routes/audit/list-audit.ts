@@ -8,7 +8,7 @@ const DAY_MS = 86_400_000;
 export const listAudit = defineRoute({
   method: 'GET',
   path: '/orgs/{org}/audit',
-  summary: 'The org’s audit log, newest first, with filters',
+  summary: 'The org’s audit log, newest first, with filters, a page at a time',
   tag: 'audit',
   auth: 'org',
   permission: 'audit:read',
@@ -26,7 +26,13 @@ export const listAudit = defineRoute({
       to: query.to ? new Date(new Date(`${query.to}T00:00:00Z`).getTime() + DAY_MS) : undefined,
       before: query.before ? BigInt(query.before) : undefined,
       limit: query.limit,
+      cursor: query.cursor,
     });
-    return { events: page.events.map(toAuditEventDto), nextBefore: page.nextBefore?.toString() ?? null };
+    return {
+      events: page.events.map(toAuditEventDto),
+      nextCursor: page.nextCursor,
+      prevCursor: page.prevCursor,
+      nextBefore: page.nextBefore?.toString() ?? null,
+    };
   },
 });

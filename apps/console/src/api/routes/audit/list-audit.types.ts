@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ZAuditEvent, ZOrgParams } from '../../dto.js';
+import { ZPageCursors, ZPageQuery } from '../../paging.js';
 
 export const ZListAuditParams = ZOrgParams;
-export const ZListAuditQuery = z.object({
+export const ZListAuditQuery = ZPageQuery.extend({
   action: z.string().max(60).optional().meta({ description: 'prefix, e.g. "member." or "team.create"' }),
   actor: z.string().max(254).optional().meta({ description: 'part of the actor’s email' }),
   targetType: z.enum(['org', 'member', 'invitation', 'team', 'token']).optional(),
@@ -12,7 +13,10 @@ export const ZListAuditQuery = z.object({
     .string()
     .regex(/^\d{1,19}$/)
     .optional()
-    .meta({ description: 'cursor: nextBefore of the previous page' }),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
+    .meta({ description: 'only events with a lower id (nextBefore of a previous page); prefer cursor' }),
 });
-export const ZListAuditResponse = z.object({ events: z.array(ZAuditEvent), nextBefore: z.string().nullable() });
+export const ZListAuditResponse = z.object({
+  events: z.array(ZAuditEvent),
+  ...ZPageCursors,
+  nextBefore: z.string().nullable().meta({ description: 'older pages by id, for clients of `before`; prefer nextCursor' }),
+});

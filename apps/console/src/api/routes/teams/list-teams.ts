@@ -6,7 +6,7 @@ import { ZListTeamsParams, ZListTeamsResponse } from './list-teams.types.js';
 export const listTeamsRoute = defineRoute({
   method: 'GET',
   path: '/orgs/{org}/teams',
-  summary: 'All teams of the org (a flat list; parentId forms the tree)',
+  summary: 'All teams of the org with member counts (a flat list; parentId forms the tree)',
   tag: 'teams',
   auth: 'org',
   permission: 'team:read',

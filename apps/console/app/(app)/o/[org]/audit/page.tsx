@@ -1,8 +1,11 @@
+import { isAppError } from '@atrium/core';
 import { listAuditEvents } from '@atrium/db';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { EmptyState, Forbidden, formatDate, PageHeader } from '../../../../../src/components/page-bits';
+import { Pager, pageHref } from '../../../../../src/components/paged-list';
 import { db } from '../../../../../src/server/db';
 import { requireOrgPage } from '../../../../../src/server/page-context';
 
@@ -14,11 +17,7 @@ const ZFilters = z.object({
   targetType: z.enum(['org', 'member', 'invitation', 'team', 'token']).optional().catch(undefined),
   from: z.iso.date().optional().catch(undefined),
   to: z.iso.date().optional().catch(undefined),
-  before: z
-    .string()
-    .regex(/^\d{1,19}$/)
-    .optional()
-    .catch(undefined),
+  cursor: z.string().max(400).optional().catch(undefined),
 });
 
 const ACTIONS = ['org.', 'member.', 'invitation.', 'team.', 'token.'];
@@ -41,6 +40,7 @@ export default async function AuditPage({
   const ctx = await requireOrgPage(slug);
   if (!ctx.can('audit:read')) return <Forbidden what="the audit log" role={ctx.role} orgSlug={ctx.org.slug} />;
   const f = ZFilters.parse(Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => v !== '')));
+  const path = `/o/${ctx.org.slug}/audit`;
   const page = await listAuditEvents(db(), {
     orgId: ctx.org.id,
     action: f.action,
@@ -48,13 +48,13 @@ export default async function AuditPage({
     targetType: f.targetType,
     from: f.from ? new Date(`${f.from}T00:00:00Z`) : undefined,
     to: f.to ? new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
-    before: f.before ? BigInt(f.before) : undefined,
+    cursor: f.cursor,
     limit: 50,
+  }).catch((e: unknown) => {
+    // A stale or edited cursor in the address bar: the same filters from the newest event.
+    if (isAppError(e) && e.code === 'BAD_REQUEST') redirect(pageHref(path, { ...f, cursor: undefined }));
+    throw e;
   });
-  const qs = (extra: Record<string, string>) => {
-    const p = new URLSearchParams(Object.entries({ ...f, ...extra }).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
-    return `?${p.toString()}`;
-  };
   return (
     <>
       <PageHeader title="Audit log" description="Every administrative change: who did it, to what, when, and what it was before and after." />
@@ -88,7 +88,7 @@ export default async function AuditPage({
           <button className="primary" type="submit">
             Filter
           </button>
-          <Link href={`/o/${ctx.org.slug}/audit`}>Clear</Link>
+          <Link href={path}>Clear</Link>
         </div>
       </form>
       {page.events.length === 0 ? (
@@ -127,11 +127,7 @@ export default async function AuditPage({
           </table>
         </div>
       )}
-      {page.nextBefore ? (
-        <p>
-          <Link href={qs({ before: page.nextBefore.toString() })}>Older events →</Link>
-        </p>
-      ) : null}
+      <Pager path={path} params={f} prevCursor={page.prevCursor} nextCursor={page.nextCursor} shown={page.events.length} noun="events" />
     </>
   );
 }

@@ -15,14 +15,14 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
   if (!ctx.can('cluster:read')) return <Forbidden what="clusters" role={ctx.role} orgSlug={ctx.org.slug} />;
   const [clusters, teams, templates, regions] = await Promise.all([
     listClusters(db(), { orgId: ctx.org.id }),
-    listTeams(db(), { orgId: ctx.org.id }),
+    listTeams(db(), { orgId: ctx.org.id, memberId: ctx.membership.id }),
     listTemplates(db(), { orgId: ctx.org.id }),
     listRegions(db()),
   ]);
   // The teams the form offers: every team for admins, a developer's own teams and their sub-teams.
   const mine = effectiveTeamIds(
     teams,
-    teams.filter((t) => t.members.some((m) => m.membershipId === ctx.membership.id)).map((t) => t.id),
+    teams.filter((t) => t.hasMember).map((t) => t.id),
   );
   const requestable = ctx.can('cluster:manage-any-team') ? teams : teams.filter((t) => mine.has(t.id));
   return (

@@ -1,18 +1,41 @@
-import { assignableRoles, buildTeamTree } from '@atrium/core';
+import { assignableRoles, buildTeamTree, isAppError } from '@atrium/core';
 import { listInvitations, listTeams } from '@atrium/db';
 import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
 import { InvitationsTable, InviteForm } from '../../../../../src/components/invitations-panel';
 import { Forbidden, formatDate, PageHeader } from '../../../../../src/components/page-bits';
+import { ListSearch, Pager } from '../../../../../src/components/paged-list';
 import { db } from '../../../../../src/server/db';
 import { requireOrgPage } from '../../../../../src/server/page-context';
 
 export const metadata: Metadata = { title: 'Invitations' };
 
-export default async function InvitationsPage({ params }: { params: Promise<{ org: string }> }) {
+const ZListParams = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  cursor: z.string().max(400).optional().catch(undefined),
+});
+
+export default async function InvitationsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { org: slug } = await params;
   const ctx = await requireOrgPage(slug);
   if (!ctx.can('invitation:read')) return <Forbidden what="invitations" role={ctx.role} orgSlug={ctx.org.slug} />;
-  const [invitations, teams] = await Promise.all([listInvitations(db(), { orgId: ctx.org.id }), listTeams(db(), { orgId: ctx.org.id })]);
+  const list = ZListParams.parse(await searchParams);
+  const path = `/o/${ctx.org.slug}/invitations`;
+  const [page, teams] = await Promise.all([
+    listInvitations(db(), { orgId: ctx.org.id, q: list.q, cursor: list.cursor, limit: 50 }).catch((e: unknown) => {
+      // A stale or edited cursor in the address bar: start again at the first page.
+      if (isAppError(e) && e.code === 'BAD_REQUEST') redirect(path);
+      throw e;
+    }),
+    listTeams(db(), { orgId: ctx.org.id }),
+  ]);
   const flat: Array<{ id: string; label: string }> = [];
   const walk = (nodes: ReturnType<typeof buildTeamTree<(typeof teams)[number]>>) => {
     for (const n of nodes) {
@@ -31,10 +54,12 @@ export default async function InvitationsPage({ params }: { params: Promise<{ or
         </div>
       ) : null}
       <h2>Sent invitations</h2>
+      <ListSearch path={path} params={list} label="Find an invitation" placeholder="email" />
       <InvitationsTable
         org={ctx.org.slug}
         canRevoke={ctx.can('invitation:revoke')}
-        invitations={invitations.map((i) => ({
+        searching={!!list.q}
+        invitations={page.items.map((i) => ({
           id: i.id,
           email: i.email,
           role: i.role,
@@ -44,6 +69,7 @@ export default async function InvitationsPage({ params }: { params: Promise<{ or
           expires: formatDate(i.expiresAt),
         }))}
       />
+      <Pager path={path} params={list} prevCursor={page.prevCursor} nextCursor={page.nextCursor} shown={page.items.length} noun="invitations" />
     </>
   );
 }

@@ -1,19 +1,39 @@
-import { assignableRoles } from '@atrium/core';
+import { assignableRoles, isAppError } from '@atrium/core';
 import { listMembers } from '@atrium/db';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
 import { MembersTable } from '../../../../../src/components/members-table';
 import { Forbidden, formatDate, PageHeader } from '../../../../../src/components/page-bits';
+import { ListSearch, Pager } from '../../../../../src/components/paged-list';
 import { db } from '../../../../../src/server/db';
 import { requireOrgPage } from '../../../../../src/server/page-context';
 
 export const metadata: Metadata = { title: 'Members' };
 
-export default async function MembersPage({ params }: { params: Promise<{ org: string }> }) {
+const ZListParams = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  cursor: z.string().max(400).optional().catch(undefined),
+});
+
+export default async function MembersPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { org: slug } = await params;
   const ctx = await requireOrgPage(slug);
   if (!ctx.can('member:read')) return <Forbidden what="the member list" role={ctx.role} orgSlug={ctx.org.slug} />;
-  const members = await listMembers(db(), { orgId: ctx.org.id });
+  const list = ZListParams.parse(await searchParams);
+  const path = `/o/${ctx.org.slug}/members`;
+  const page = await listMembers(db(), { orgId: ctx.org.id, q: list.q, cursor: list.cursor, limit: 50 }).catch((e: unknown) => {
+    // A stale or edited cursor in the address bar: start again at the first page.
+    if (isAppError(e) && e.code === 'BAD_REQUEST') redirect(path);
+    throw e;
+  });
   return (
     <>
       <PageHeader
@@ -27,12 +47,14 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
           ) : null
         }
       />
+      <ListSearch path={path} params={list} label="Find a member" placeholder="email or name" />
       <MembersTable
         org={ctx.org.slug}
         canEdit={ctx.can('member:update-role')}
         assignable={assignableRoles(ctx.role)}
         viewerMemberId={ctx.membership.id}
-        members={members.map((m) => ({
+        searching={!!list.q}
+        members={page.items.map((m) => ({
           id: m.id,
           email: m.email,
           name: m.name,
@@ -41,6 +63,7 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
           joined: formatDate(m.createdAt),
         }))}
       />
+      <Pager path={path} params={list} prevCursor={page.prevCursor} nextCursor={page.nextCursor} shown={page.items.length} noun="members" />
     </>
   );
 }

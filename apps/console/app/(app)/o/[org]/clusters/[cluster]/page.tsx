@@ -24,10 +24,10 @@ export default async function ClusterPage({ params }: { params: Promise<{ org: s
     : null;
   if (!cluster) notFound();
   // The backend's view is read live on each render (a refresh after the phase settles shows the final one).
-  const [teams, backend] = await Promise.all([listTeams(db(), { orgId: ctx.org.id }), readBackendWorkspace(cluster.kcpPath)]);
+  const [teams, backend] = await Promise.all([listTeams(db(), { orgId: ctx.org.id, memberId: ctx.membership.id }), readBackendWorkspace(cluster.kcpPath)]);
   const mine = effectiveTeamIds(
     teams,
-    teams.filter((t) => t.members.some((m) => m.membershipId === ctx.membership.id)).map((t) => t.id),
+    teams.filter((t) => t.hasMember).map((t) => t.id),
   );
   return (
     <ClusterDetail

@@ -10,7 +10,8 @@ export const metadata: Metadata = { title: 'API tokens' };
 export default async function TokensPage({ params }: { params: Promise<{ org: string }> }) {
   const { org: slug } = await params;
   const ctx = await requireOrgPage(slug);
-  const tokens = await listApiTokens(db(), { orgId: ctx.org.id, userId: ctx.viewer.id });
+  // One person's tokens in one org: the largest page is plenty.
+  const { items: tokens } = await listApiTokens(db(), { orgId: ctx.org.id, userId: ctx.viewer.id, limit: 200 });
   return (
     <>
       <PageHeader
