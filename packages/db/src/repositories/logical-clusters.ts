@@ -122,7 +122,9 @@ export interface NewLogicalClusterRequest {
  * checks policy and writes its audit event in the same one).
  */
 export async function createLogicalClusterRequest(client: PrismaClient | TransactionClient, input: NewLogicalClusterRequest): Promise<LogicalCluster> {
-  if ('$transaction' in client) return client.$transaction((tx) => createLogicalClusterRequest(tx, input));
+  // A burst of requests queues for pool connections: wait for one rather than fail after
+  // Prisma's default 2 s (the request is cheap once it has a connection).
+  if ('$transaction' in client) return client.$transaction((tx) => createLogicalClusterRequest(tx, input), { maxWait: 30_000, timeout: 30_000 });
   const tx = client;
   const row = await tx.logicalCluster.create({
     data: {
