@@ -6,7 +6,9 @@
  * 999 small orgs share the other 9,000), starts the already-built console with
  * `next start`, signs in through next-auth's real credentials flow and mints an
  * API token, then measures server response time (request sent → body read, on
- * loopback) of the main pages and `/api/v1` list routes for the large org.
+ * loopback) of the main pages and `/api/v1` list routes for the large org:
+ * first pages (lists are keyset-paginated, 50 rows by default), a page deep
+ * into the members, a search and one team's members.
  * Target p99 < 150 ms: reported, not asserted, because a shared machine's
  * numbers are evidence, not a pass/fail gate.
  *
@@ -227,16 +229,30 @@ export default async function run(ctx: BenchContext): Promise<void> {
     if (minted.status !== 201 && minted.status !== 200) throw new Error(`token mint failed: HTTP ${minted.status} ${minted.text.slice(0, 200)}`);
     const token = (JSON.parse(minted.text) as { token: string }).token;
 
+    // A cursor deep into the big org's members (page 11 of 20 at the default 50), to show a late page costs what the first does.
+    const bearer = { authorization: `Bearer ${token}` };
+    let deepCursor = '';
+    for (let page = 0; page < 10; page++) {
+      const r = await request(base, 'GET', `/api/v1/orgs/${BIG}/members${deepCursor ? `?cursor=${encodeURIComponent(deepCursor)}` : ''}`, bearer);
+      deepCursor = (JSON.parse(r.text) as { nextCursor: string | null }).nextCursor ?? '';
+      if (!deepCursor) throw new Error(`members list ended after ${page + 1} pages`);
+    }
+
     const targets: Array<{ name: string; path: string; headers: Record<string, string> }> = [
       { name: 'page /o/<org>', path: `/o/${BIG}`, headers: { cookie } },
       { name: 'page members', path: `/o/${BIG}/members`, headers: { cookie } },
+      { name: 'page members ?q=', path: `/o/${BIG}/members?q=user12`, headers: { cookie } },
       { name: 'page teams', path: `/o/${BIG}/teams`, headers: { cookie } },
+      { name: 'page invitations', path: `/o/${BIG}/invitations`, headers: { cookie } },
       { name: 'page audit', path: `/o/${BIG}/audit`, headers: { cookie } },
       ...['members', 'teams', 'invitations', 'tokens', 'audit'].map((r) => ({
         name: `api GET /orgs/<org>/${r}`,
         path: `/api/v1/orgs/${BIG}/${r}`,
-        headers: { authorization: `Bearer ${token}` },
+        headers: bearer,
       })),
+      { name: 'api GET members page 11 (cursor)', path: `/api/v1/orgs/${BIG}/members?cursor=${encodeURIComponent(deepCursor)}`, headers: bearer },
+      { name: 'api GET members ?q=', path: `/api/v1/orgs/${BIG}/members?q=user12`, headers: bearer },
+      { name: 'api GET members ?teamId= (type-ahead of a team)', path: `/api/v1/orgs/${BIG}/members?teamId=t7&limit=20`, headers: bearer },
     ];
     for (const target of targets) {
       const check = async () => {

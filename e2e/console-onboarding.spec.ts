@@ -118,13 +118,40 @@ test('sign up, verify, create an org and teams, invite a teammate who joins as d
     expect((await me.json()).orgs).toEqual([expect.objectContaining({ slug: orgSlug, role: 'developer' })]);
   });
 
-  await test.step('the owner sees the new member and the audit trail', async () => {
+  await test.step('the owner sees the new member (counted on the overview, found by search) and the audit trail', async () => {
+    await page.goto(`/o/${orgSlug}`);
+    await expect(page.getByTestId('member-count')).toHaveText('2 members.');
     await page.goto(`/o/${orgSlug}/members`);
     await expect(page.getByTestId(`member-${devEmail}`)).toContainText('Payments');
+    await expect(page.getByTestId(`member-${ownerEmail}`)).toBeVisible();
+    await page.getByLabel('Find a member').fill(devEmail.split('@')[0]!.toUpperCase());
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page).toHaveURL(/[?&]q=/);
+    await expect(page.getByTestId(`member-${devEmail}`)).toBeVisible();
+    await expect(page.getByTestId(`member-${ownerEmail}`)).toHaveCount(0);
     await page.goto(`/o/${orgSlug}/audit?action=invitation.`);
     await expect(page.getByRole('table')).toContainText('invitation.accept');
     await expect(page.getByRole('table')).toContainText('invitation.create');
     await expect(page.getByRole('table')).not.toContainText('team.create');
+  });
+
+  await test.step('the owner adds the teammate to Platform through the member search', async () => {
+    await page.goto(`/o/${orgSlug}/teams`);
+    const platformNode = page.getByTestId('team-platform').locator('.node').first();
+    await expect(platformNode).toContainText('0 members');
+    await page.getByRole('button', { name: 'Edit Platform' }).click();
+    await expect(page.getByRole('list', { name: 'Members of Platform' })).toHaveCount(0);
+    await page.getByLabel('Add a member').fill('zz-nobody');
+    await expect(page.getByRole('main')).toContainText('No one else matches “zz-nobody”');
+    await page.getByLabel('Add a member').fill(devEmail.slice(0, 8));
+    await page.getByRole('button', { name: `Add ${devEmail} to Platform` }).click();
+    await expect(page.getByRole('list', { name: 'Members of Platform' })).toContainText(devEmail);
+    await expect(platformNode).toContainText('1 member');
+    // Already a member: no longer offered.
+    await page.getByLabel('Add a member').fill(devEmail.slice(0, 8));
+    await expect(page.getByRole('main')).toContainText('No one else matches');
+    await page.getByRole('button', { name: `Remove ${devEmail} from Platform` }).click();
+    await expect(platformNode).toContainText('0 members');
   });
 
   await owner.close();
