@@ -129,6 +129,10 @@ test('sign up, verify, create an org and teams, invite a teammate who joins as d
     await expect(page).toHaveURL(/[?&]q=/);
     await expect(page.getByTestId(`member-${devEmail}`)).toBeVisible();
     await expect(page.getByTestId(`member-${ownerEmail}`)).toHaveCount(0);
+    // A stale or edited cursor in the address bar starts again at the first page.
+    await page.goto(`/o/${orgSlug}/members?cursor=not-a-cursor`);
+    await expect(page).toHaveURL(new RegExp(`/o/${orgSlug}/members$`));
+    await expect(page.getByTestId(`member-${ownerEmail}`)).toBeVisible();
     await page.goto(`/o/${orgSlug}/audit?action=invitation.`);
     await expect(page.getByRole('table')).toContainText('invitation.accept');
     await expect(page.getByRole('table')).toContainText('invitation.create');

@@ -1,12 +1,11 @@
-import { isAppError } from '@atrium/core';
 import { listAuditEvents } from '@atrium/db';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { EmptyState, Forbidden, formatDate, PageHeader } from '../../../../../src/components/page-bits';
 import { Pager, pageHref } from '../../../../../src/components/paged-list';
 import { db } from '../../../../../src/server/db';
+import { orFirstPage } from '../../../../../src/server/list-query';
 import { requireOrgPage } from '../../../../../src/server/page-context';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -41,20 +40,20 @@ export default async function AuditPage({
   if (!ctx.can('audit:read')) return <Forbidden what="the audit log" role={ctx.role} orgSlug={ctx.org.slug} />;
   const f = ZFilters.parse(Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => v !== '')));
   const path = `/o/${ctx.org.slug}/audit`;
-  const page = await listAuditEvents(db(), {
-    orgId: ctx.org.id,
-    action: f.action,
-    actor: f.actor,
-    targetType: f.targetType,
-    from: f.from ? new Date(`${f.from}T00:00:00Z`) : undefined,
-    to: f.to ? new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
-    cursor: f.cursor,
-    limit: 50,
-  }).catch((e: unknown) => {
-    // A stale or edited cursor in the address bar: the same filters from the newest event.
-    if (isAppError(e) && e.code === 'BAD_REQUEST') redirect(pageHref(path, { ...f, cursor: undefined }));
-    throw e;
-  });
+  // A stale or edited cursor: the same filters from the newest event.
+  const page = await orFirstPage(
+    listAuditEvents(db(), {
+      orgId: ctx.org.id,
+      action: f.action,
+      actor: f.actor,
+      targetType: f.targetType,
+      from: f.from ? new Date(`${f.from}T00:00:00Z`) : undefined,
+      to: f.to ? new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
+      cursor: f.cursor,
+      limit: 50,
+    }),
+    pageHref(path, { ...f, cursor: undefined }),
+  );
   return (
     <>
       <PageHeader title="Audit log" description="Every administrative change: who did it, to what, when, and what it was before and after." />

@@ -1,20 +1,14 @@
-import { assignableRoles, buildTeamTree, isAppError } from '@atrium/core';
+import { assignableRoles, buildTeamTree } from '@atrium/core';
 import { listInvitations, listTeams } from '@atrium/db';
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
-import { z } from 'zod';
 import { InvitationsTable, InviteForm } from '../../../../../src/components/invitations-panel';
 import { Forbidden, formatDate, PageHeader } from '../../../../../src/components/page-bits';
 import { ListSearch, Pager } from '../../../../../src/components/paged-list';
 import { db } from '../../../../../src/server/db';
+import { orFirstPage, ZListQuery } from '../../../../../src/server/list-query';
 import { requireOrgPage } from '../../../../../src/server/page-context';
 
 export const metadata: Metadata = { title: 'Invitations' };
-
-const ZListParams = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
-  cursor: z.string().max(400).optional().catch(undefined),
-});
 
 export default async function InvitationsPage({
   params,
@@ -26,14 +20,10 @@ export default async function InvitationsPage({
   const { org: slug } = await params;
   const ctx = await requireOrgPage(slug);
   if (!ctx.can('invitation:read')) return <Forbidden what="invitations" role={ctx.role} orgSlug={ctx.org.slug} />;
-  const list = ZListParams.parse(await searchParams);
+  const list = ZListQuery.parse(await searchParams);
   const path = `/o/${ctx.org.slug}/invitations`;
   const [page, teams] = await Promise.all([
-    listInvitations(db(), { orgId: ctx.org.id, q: list.q, cursor: list.cursor, limit: 50 }).catch((e: unknown) => {
-      // A stale or edited cursor in the address bar: start again at the first page.
-      if (isAppError(e) && e.code === 'BAD_REQUEST') redirect(path);
-      throw e;
-    }),
+    orFirstPage(listInvitations(db(), { orgId: ctx.org.id, q: list.q, cursor: list.cursor, limit: 50 }), path),
     listTeams(db(), { orgId: ctx.org.id }),
   ]);
   const flat: Array<{ id: string; label: string }> = [];

@@ -1,21 +1,15 @@
-import { assignableRoles, isAppError } from '@atrium/core';
+import { assignableRoles } from '@atrium/core';
 import { listMembers } from '@atrium/db';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { redirect } from 'next/navigation';
-import { z } from 'zod';
 import { MembersTable } from '../../../../../src/components/members-table';
 import { Forbidden, formatDate, PageHeader } from '../../../../../src/components/page-bits';
 import { ListSearch, Pager } from '../../../../../src/components/paged-list';
 import { db } from '../../../../../src/server/db';
+import { orFirstPage, ZListQuery } from '../../../../../src/server/list-query';
 import { requireOrgPage } from '../../../../../src/server/page-context';
 
 export const metadata: Metadata = { title: 'Members' };
-
-const ZListParams = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
-  cursor: z.string().max(400).optional().catch(undefined),
-});
 
 export default async function MembersPage({
   params,
@@ -27,13 +21,9 @@ export default async function MembersPage({
   const { org: slug } = await params;
   const ctx = await requireOrgPage(slug);
   if (!ctx.can('member:read')) return <Forbidden what="the member list" role={ctx.role} orgSlug={ctx.org.slug} />;
-  const list = ZListParams.parse(await searchParams);
+  const list = ZListQuery.parse(await searchParams);
   const path = `/o/${ctx.org.slug}/members`;
-  const page = await listMembers(db(), { orgId: ctx.org.id, q: list.q, cursor: list.cursor, limit: 50 }).catch((e: unknown) => {
-    // A stale or edited cursor in the address bar: start again at the first page.
-    if (isAppError(e) && e.code === 'BAD_REQUEST') redirect(path);
-    throw e;
-  });
+  const page = await orFirstPage(listMembers(db(), { orgId: ctx.org.id, q: list.q, cursor: list.cursor, limit: 50 }), path);
   return (
     <>
       <PageHeader
