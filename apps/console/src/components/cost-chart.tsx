@@ -15,7 +15,7 @@ export interface RunRateChartProps {
 
 // Display only: the chart needs numbers, and dollars to a tenth of a cent are exact enough to draw.
 const dollars = (micros: string) => Number(BigInt(micros) / 1000n) / 1000;
-const money = (v: number) => `$${v.toFixed(v < 1 && v > 0 ? 3 : 2)}`;
+const money = (v: number) => `$${v.toFixed(v > 0 && v < 0.01 ? 3 : 2)}`;
 const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(5, 16);
 
 /** The run-rate as a step line: it changes only when an admitted change moves it. */

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import type { z } from 'zod';
 import type { ZCostNode } from '../api/routes/cost/cost-node.types';
 import type { ZGetCostBreakdownResponse } from '../api/routes/cost/get-cost-breakdown.types';
@@ -44,139 +45,101 @@ export function CostSummary({ node }: { node: CostNodeDto }) {
   );
 }
 
+/** A titled card that says `empty` instead of its table when there is nothing to list. */
+function ReportCard({ title, empty, children }: { title: string; empty: string | null; children: ReactNode }) {
+  return (
+    <section className="card" aria-label={title}>
+      <h2>{title}</h2>
+      {empty === null ? children : <p className="muted">{empty}</p>}
+    </section>
+  );
+}
+
+function ReportTable({ label, headers, children }: { label: string; headers: string[]; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table aria-label={label}>
+        <thead>
+          <tr>
+            {headers.map((h) => (
+              <th key={h}>{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 /** What the run-rate is made of, by namespace and by kind. */
 export function CostBreakdown({ breakdown, org }: { breakdown: BreakdownDto; org: string }) {
   const multiCluster = breakdown.node.scope !== 'cluster';
-  if (breakdown.byKind.length === 0) {
-    return (
-      <section className="card" aria-label="Breakdown">
-        <h2>Breakdown</h2>
-        <p className="muted">Nothing with a price runs here yet.</p>
-      </section>
-    );
-  }
   return (
-    <section className="card" aria-label="Breakdown">
-      <h2>Breakdown</h2>
+    <ReportCard title="Breakdown" empty={breakdown.byKind.length === 0 ? 'Nothing with a price runs here yet.' : null}>
       <div className="grid-2">
-        <div className="table-wrap">
-          <table aria-label="By namespace">
-            <thead>
-              <tr>
-                {multiCluster ? <th>Cluster</th> : null}
-                <th>Namespace</th>
-                <th>Objects</th>
-                <th>Monthly</th>
-              </tr>
-            </thead>
-            <tbody>
-              {breakdown.byNamespace.map((r) => (
-                <tr key={`${r.clusterId}/${r.namespace}`}>
-                  {multiCluster ? (
-                    <td>
-                      <Link href={`/o/${org}/cost/clusters/${r.clusterId}`}>{r.cluster}</Link>
-                    </td>
-                  ) : null}
-                  <td className="mono small">{r.namespace || <span className="muted">cluster-wide and base fee</span>}</td>
-                  <td>{r.objects}</td>
-                  <td>{r.price}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <div className="table-wrap">
-          <table aria-label="By kind">
-            <thead>
-              <tr>
-                <th>Kind</th>
-                <th>Objects</th>
-                <th>Monthly</th>
-              </tr>
-            </thead>
-            <tbody>
-              {breakdown.byKind.map((r) => (
-                <tr key={r.kind}>
-                  <td>{r.kind === 'LogicalCluster' ? 'Cluster base fee' : r.kind}</td>
-                  <td>{r.objects}</td>
-                  <td>{r.price}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ReportTable label="By namespace" headers={[...(multiCluster ? ['Cluster'] : []), 'Namespace', 'Objects', 'Monthly']}>
+          {breakdown.byNamespace.map((r) => (
+            <tr key={`${r.clusterId}/${r.namespace}`}>
+              {multiCluster ? (
+                <td>
+                  <Link href={`/o/${org}/cost/clusters/${r.clusterId}`}>{r.cluster}</Link>
+                </td>
+              ) : null}
+              <td className="mono small">{r.namespace || <span className="muted">cluster-wide and base fee</span>}</td>
+              <td>{r.objects}</td>
+              <td>{r.price}</td>
+            </tr>
+          ))}
+        </ReportTable>
+        <ReportTable label="By kind" headers={['Kind', 'Objects', 'Monthly']}>
+          {breakdown.byKind.map((r) => (
+            <tr key={r.kind}>
+              <td>{r.kind === 'LogicalCluster' ? 'Cluster base fee' : r.kind}</td>
+              <td>{r.objects}</td>
+              <td>{r.price}</td>
+            </tr>
+          ))}
+        </ReportTable>
       </div>
-    </section>
+    </ReportCard>
   );
 }
 
 /** Changes the API server refused for budget reasons: who, the exact message, when. */
 export function CostDenials({ denials }: { denials: BudgetDenialDto[] }) {
   return (
-    <section className="card" aria-label="Recent budget denials">
-      <h2>Recent budget denials</h2>
-      {denials.length === 0 ? (
-        <p className="muted">No change has been refused for budget reasons.</p>
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="Budget denials">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Who</th>
-                <th>Cluster</th>
-                <th>Refused because</th>
-              </tr>
-            </thead>
-            <tbody>
-              {denials.map((d) => (
-                <tr key={d.id} data-testid="budget-denial">
-                  <td className="small">{formatDate(d.createdAt)}</td>
-                  <td className="small">{d.username}</td>
-                  <td className="small">
-                    {d.team}/{d.cluster}
-                  </td>
-                  <td className="small">{d.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+    <ReportCard title="Recent budget denials" empty={denials.length === 0 ? 'No change has been refused for budget reasons.' : null}>
+      <ReportTable label="Budget denials" headers={['When', 'Who', 'Cluster', 'Refused because']}>
+        {denials.map((d) => (
+          <tr key={d.id} data-testid="budget-denial">
+            <td className="small">{formatDate(d.createdAt)}</td>
+            <td className="small">{d.username}</td>
+            <td className="small">
+              {d.team}/{d.cluster}
+            </td>
+            <td className="small">{d.message}</td>
+          </tr>
+        ))}
+      </ReportTable>
+    </ReportCard>
   );
 }
 
 export function CostAlerts({ alerts }: { alerts: BudgetAlertDto[] }) {
   return (
-    <section className="card" aria-label="Budget alerts">
-      <h2>Budget alerts</h2>
-      {alerts.length === 0 ? (
-        <p className="muted">No budget has crossed 50 %, 80 % or 100 % of its cap.</p>
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="Alerts">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Alert</th>
-                <th>Mailed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {alerts.map((a) => (
-                <tr key={a.id}>
-                  <td className="small">{formatDate(a.createdAt)}</td>
-                  <td className="small">
-                    {a.message} {a.active ? <span className="badge">current</span> : null}
-                  </td>
-                  <td className="small muted">{a.notifiedAt ? formatDate(a.notifiedAt) : 'pending'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+    <ReportCard title="Budget alerts" empty={alerts.length === 0 ? 'No budget has crossed 50 %, 80 % or 100 % of its cap.' : null}>
+      <ReportTable label="Alerts" headers={['When', 'Alert', 'Mailed']}>
+        {alerts.map((a) => (
+          <tr key={a.id}>
+            <td className="small">{formatDate(a.createdAt)}</td>
+            <td className="small">
+              {a.message} {a.active ? <span className="badge">current</span> : null}
+            </td>
+            <td className="small muted">{a.notifiedAt ? formatDate(a.notifiedAt) : 'pending'}</td>
+          </tr>
+        ))}
+      </ReportTable>
+    </ReportCard>
   );
 }
