@@ -79,9 +79,11 @@ interface PathRow extends Record<string, unknown> {
   regions: string[];
 }
 
-// `lc` is supplied by the caller (by kcp path or by id). Amounts come from the `Budget` row
-// joined last, not from the CTE: after waiting for a `for update` lock, Postgres re-reads the
-// locked row, while a CTE keeps its old snapshot (a stale-read bug found by the 50-writer test).
+// `lc` is supplied by the caller (by kcp path or by id). Each node is found through an index
+// (cluster node by its cluster, team nodes by team, the org node by org), never by scanning the
+// org's nodes: this runs on every priced write. Amounts come from the `Budget` row joined last,
+// not from a CTE: after waiting for a `for update` lock, Postgres re-reads the locked row, while
+// a CTE keeps its old snapshot (a stale-read bug found by the 50-writer test).
 function pathQuery(lcWhere: string, lock: boolean): string {
   return `with recursive lc as (
        select id, "orgId", "teamId", name, regions from "LogicalCluster" where ${lcWhere} limit 1
@@ -90,16 +92,15 @@ function pathQuery(lcWhere: string, lock: boolean): string {
        union all
        select p.id, p."parentId", p.slug, c.depth + 1 from "Team" p join team_chain c on p.id = c."parentId"
      ), path as (
-       select b.id, b.scope::text as scope,
-              case b.scope when 'cluster' then lc.name when 'team' then tc.slug else o.slug end as name,
-              case b.scope when 'cluster' then 0 when 'team' then tc.depth else 1000000 end as depth
-         from "Budget" b
-         join lc on b."orgId" = lc."orgId"
-         join "Organization" o on o.id = lc."orgId"
-         left join team_chain tc on b.scope = 'team' and b."teamId" = tc.id
-        where (b.scope = 'cluster' and b."logicalClusterId" = lc.id)
-           or (b.scope = 'team' and tc.id is not null)
-           or b.scope = 'org'
+       select b.id, 'cluster' as scope, lc.name, 0 as depth
+         from lc join "Budget" b on b."orgId" = lc."orgId" and b.scope = 'cluster' and b."teamId" is null and b."logicalClusterId" = lc.id
+       union all
+       select b.id, 'team', tc.slug, tc.depth
+         from team_chain tc cross join lc join "Budget" b on b."orgId" = lc."orgId" and b.scope = 'team' and b."teamId" = tc.id and b."logicalClusterId" is null
+       union all
+       select b.id, 'org', o.slug, 1000000
+         from lc join "Organization" o on o.id = lc."orgId"
+         join "Budget" b on b."orgId" = lc."orgId" and b.scope = 'org' and b."teamId" is null and b."logicalClusterId" is null
      )
      select path.id, path.scope, path.name, path.depth,
             node."capMicros"::text as "capMicros", node."committedMicros"::text as "committedMicros", node."alertedPercent",
@@ -183,6 +184,51 @@ export async function recordPrice(client: SqlClient, path: CostPath, key: Object
   );
 }
 
+/**
+ * `recordPrice` and `applyCostDelta` of one admitted change in a single statement (one round
+ * trip on the write path), on a path locked by `lockCostPath`. Alerts, rare, follow as their own
+ * statements.
+ */
+export async function chargeObject(
+  client: SqlClient,
+  path: CostPath,
+  key: ObjectPriceKey & { kind: string },
+  priceMicros: bigint,
+  deltaMicros: bigint,
+): Promise<{ alertIds: string[] }> {
+  const transitions = nodeTransitions(path, deltaMicros);
+  await client.query(
+    `with dropped as (
+       delete from "ObjectPrice" where $7::bigint = 0 and "logicalClusterId" = $2 and resource = $3 and namespace = $4 and name = $5
+     ), recorded as (
+       insert into "ObjectPrice" ("orgId", "logicalClusterId", resource, namespace, name, kind, "priceMicros", "updatedAt")
+       select $1, $2, $3, $4, $5, $6, $7::bigint, now() where $7::bigint <> 0
+       on conflict ("logicalClusterId", resource, namespace, name)
+       do update set kind = excluded.kind, "priceMicros" = excluded."priceMicros", "updatedAt" = now()
+     ), v as (select unnest($8::text[]) as id, unnest($10::int[]) as alerted where $9::bigint <> 0),
+     moved as (
+       update "Budget" b set "committedMicros" = b."committedMicros" + $9::bigint, "alertedPercent" = v.alerted, "updatedAt" = now()
+         from v where b.id = v.id
+       returning b.id, b."orgId", b."committedMicros"
+     )
+     insert into "RunRateSnapshot" ("orgId", "budgetId", "runRateMicros") select "orgId", id, "committedMicros" from moved`,
+    [
+      path.orgId,
+      path.logicalClusterId,
+      key.resource,
+      key.namespace,
+      key.name,
+      key.kind,
+      priceMicros.toString(),
+      transitions.map((t) => t.node.id),
+      deltaMicros.toString(),
+      transitions.map((t) => t.alertedPercent),
+    ],
+  );
+  if (deltaMicros === 0n) return { alertIds: [] };
+  return raiseAlerts(client, path, transitions);
+}
+
 /** graphile-worker task that mails a budget alert to the node's admins. */
 export const BUDGET_ALERT_NOTIFY_TASK = 'budget-alert-notify';
 
@@ -193,11 +239,7 @@ export const BUDGET_ALERT_NOTIFY_TASK = 'budget-alert-notify';
  */
 export async function applyCostDelta(client: SqlClient, path: CostPath, deltaMicros: bigint): Promise<{ alertIds: string[] }> {
   if (deltaMicros === 0n || path.nodes.length === 0) return { alertIds: [] };
-  const transitions = path.nodes.map((n) => ({
-    node: n,
-    after: n.committedMicros + deltaMicros,
-    ...alertTransition(n.capMicros, n.alertedPercent, n.committedMicros + deltaMicros),
-  }));
+  const transitions = nodeTransitions(path, deltaMicros);
   await client.query(
     `with v as (select unnest($1::text[]) as id, unnest($3::int[]) as alerted),
      moved as (
@@ -208,6 +250,25 @@ export async function applyCostDelta(client: SqlClient, path: CostPath, deltaMic
      insert into "RunRateSnapshot" ("orgId", "budgetId", "runRateMicros") select "orgId", id, "committedMicros" from moved`,
     [transitions.map((t) => t.node.id), deltaMicros.toString(), transitions.map((t) => t.alertedPercent)],
   );
+  return raiseAlerts(client, path, transitions);
+}
+
+interface NodeTransition {
+  node: CostNode;
+  after: bigint;
+  alertedPercent: number;
+  alertAt: 50 | 80 | 100 | null;
+}
+
+function nodeTransitions(path: CostPath, deltaMicros: bigint): NodeTransition[] {
+  return path.nodes.map((node) => {
+    const after = node.committedMicros + deltaMicros;
+    return { node, after, ...alertTransition(node.capMicros, node.alertedPercent, after) };
+  });
+}
+
+/** Inserts the alerts (with their mail jobs) of crossed budgets, then moves the in-memory path to its new amounts. */
+async function raiseAlerts(client: SqlClient, path: CostPath, transitions: readonly NodeTransition[]): Promise<{ alertIds: string[] }> {
   const alertIds: string[] = [];
   for (const t of transitions) {
     if (t.alertAt === null || t.node.capMicros === null) continue;

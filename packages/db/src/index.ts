@@ -7,6 +7,7 @@ export {
   type CostNode,
   type CostNodeScope,
   type CostPath,
+  chargeObject,
   loadPriceBookSql,
   lockCostPath,
   type ObjectPriceKey,

@@ -11,17 +11,7 @@
 
 import type { Logger } from '@atrium/config';
 import { describeHeadroom, describeObject, evaluateBudgets, type PriceBook, PricingError, priceObject } from '@atrium/core';
-import {
-  applyCostDelta,
-  budgetsOf,
-  type CostPath,
-  loadPriceBookSql,
-  lockCostPath,
-  readCostPath,
-  recordBudgetDenial,
-  recordedPrice,
-  recordPrice,
-} from '@atrium/db';
+import { budgetsOf, type CostPath, chargeObject, loadPriceBookSql, lockCostPath, readCostPath, recordBudgetDenial, recordedPrice } from '@atrium/db';
 import type pg from 'pg';
 import {
   type AdmissionAttributes,
@@ -215,11 +205,14 @@ export class CostAdmission implements SystemWriteHook {
           }
           warnings = decision.warnings;
         }
+        // The ledger moves before the object is written: `apiserver.put` takes the global write
+        // lock, and everything after it holds that lock (and every other tenant's writes) until
+        // commit. A write that then fails its precondition rolls the ledger back with it.
+        if (delta !== 0n) {
+          await chargeObject(client, path, { resource: key.resource, namespace: key.namespace, name: key.name, kind: change.kind }, priced, delta);
+        }
         const result = await write();
-        if (!result.ok || delta === 0n) return result;
-        await recordPrice(client, path, { resource: key.resource, namespace: key.namespace, name: key.name, kind: change.kind }, priced);
-        await applyCostDelta(client, path, delta);
-        for (const w of warnings) change.warn?.(w);
+        if (result.ok) for (const w of warnings) change.warn?.(w);
         return result;
       },
       async afterRollback(error: unknown): Promise<void> {
