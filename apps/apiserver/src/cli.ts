@@ -1,4 +1,5 @@
 import { ConfigError, env } from '@atrium/config';
+import { attachDatabase } from '@atrium/db';
 import pg from 'pg';
 import { createToken } from './auth/authn.js';
 import { ClusterDirectory, ClusterExistsError } from './storage/clusters.js';
@@ -21,9 +22,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const e = env();
-  if (!e.DATABASE_URL) throw new ConfigError('DATABASE_URL is not set: the CLI writes to the API server database. Set DATABASE_URL=postgres://… and retry.');
-  const pool = new pg.Pool({ connectionString: e.DATABASE_URL, max: 2 });
+  // DATABASE_URL, or the embedded Postgres of a running `npm start` (started for the command otherwise).
+  const database = await attachDatabase(env());
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   try {
     const client = await pool.connect();
     try {
@@ -70,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     await pool.end();
+    await database.stop();
   }
 }
 
