@@ -1,4 +1,6 @@
-import { ApiException, KubeConfig, type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import http from 'node:http';
+import https from 'node:https';
+import { ApiException, KubeConfig, type KubernetesObject, KubernetesObjectApi, type V1APIResource } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { buildKubeconfig } from './kubeconfig.js';
 import { clusterUrl } from './naming.js';
@@ -103,16 +105,67 @@ export function describeApiError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * client-node builds a new https.Agent for every request (a TCP connect and a full TLS handshake each,
+ * which on a small machine costs more CPU than the request itself). Every request of one KcpClient goes
+ * through one keep-alive agent instead.
+ */
+class PooledKubeConfig extends KubeConfig {
+  constructor(private readonly agent: http.Agent) {
+    super();
+  }
+  override async applySecurityAuthentication(context: Parameters<KubeConfig['applySecurityAuthentication']>[0]): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    context.setAgent(this.agent);
+  }
+}
+
+/**
+ * API versions every logical cluster serves alike (built in, not from APIBindings): their discovery
+ * answer is shared by the per-path clients, so a new cluster's first create is one round trip, not two.
+ */
+const BUILT_IN_API_VERSIONS = new Set(['v1', 'rbac.authorization.k8s.io/v1', TENANCY_API_VERSION, 'apis.kcp.io/v1alpha1', 'core.kcp.io/v1alpha1']);
+
+function sharingDiscovery(shared: Map<string, V1APIResource[]>) {
+  return class SharedDiscoveryObjectApi extends KubernetesObjectApi {
+    override async resource(apiVersion: string, kind: string, options?: Parameters<KubernetesObjectApi['resource']>[2]): Promise<V1APIResource | undefined> {
+      const builtIn = BUILT_IN_API_VERSIONS.has(apiVersion);
+      const known = builtIn ? shared.get(apiVersion)?.find((r) => r.kind === kind) : undefined;
+      if (known) return known;
+      const found = await super.resource(apiVersion, kind, options);
+      const list = this.apiVersionResourceCache[apiVersion];
+      if (builtIn && found && list) shared.set(apiVersion, list.resources);
+      return found;
+    }
+
+    withNamespaceOf(kc: KubeConfig): this {
+      this.setDefaultNamespace(kc);
+      return this;
+    }
+  };
+}
+
 export class KcpClient {
   private readonly clients = new Map<string, KubernetesObjectApi>();
+  // Below the server's keep-alive timeout (65 s here, 90 s in Go's net/http), so an idle socket is
+  // closed by us, not reused just as the server drops it.
+  private readonly agent: http.Agent;
+  private readonly discovery = new Map<string, V1APIResource[]>();
+  private readonly ObjectApi: ReturnType<typeof sharingDiscovery>;
 
-  constructor(private readonly connection: KcpConnection) {}
+  constructor(private readonly connection: KcpConnection) {
+    const pool = { keepAlive: true, timeout: 30_000, maxSockets: 64 };
+    this.agent = connection.server.startsWith('http:')
+      ? new http.Agent(pool)
+      : new https.Agent({ ...pool, ...(connection.caPem ? { ca: connection.caPem } : {}) });
+    this.ObjectApi = sharingDiscovery(this.discovery);
+  }
 
   /** A generic object client bound to one logical cluster. */
   objects(path: string): KubernetesObjectApi {
     let client = this.clients.get(path);
     if (!client) {
-      const kc = new KubeConfig();
+      const kc = new PooledKubeConfig(this.agent);
       kc.loadFromString(
         buildKubeconfig({
           server: clusterUrl(this.connection.server, path),
@@ -121,7 +174,7 @@ export class KcpClient {
           ...(this.connection.caPem ? { certificateAuthorityData: Buffer.from(this.connection.caPem).toString('base64') } : {}),
         }),
       );
-      client = KubernetesObjectApi.makeApiClient(kc);
+      client = kc.makeApiClient(this.ObjectApi).withNamespaceOf(kc);
       this.clients.set(path, client);
     }
     return client;
