@@ -46,6 +46,24 @@ export default async function provisioningBench(ctx: BenchContext): Promise<void
     const org = await prisma.organization.create({ data: { slug: 'bench', name: 'Bench' } });
     const team = await prisma.team.create({ data: { orgId: org.id, slug: 'team', name: 'Team' } });
     const template = await prisma.clusterTemplate.create({ data: { orgId: org.id, slug: 'std', name: 'Std', apiSets: [], allowedRegions: [] } });
+    // One poller for every request in flight, every 5 ms: a query per request every 5 ms (4,000 a second
+    // at 20 in flight) loaded this 2-core machine more than the provisioning it measured.
+    const waiting = new Map<string, { name: string; done: (err?: Error) => void }>();
+    let polling = false;
+    const poll = async () => {
+      polling = true;
+      while (waiting.size > 0) {
+        const rows = await prisma.logicalCluster.findMany({ where: { id: { in: [...waiting.keys()] } }, select: { id: true, phase: true } });
+        for (const { id, phase } of rows) {
+          const w = waiting.get(id);
+          if (!w || (phase !== 'Ready' && phase !== 'Failed')) continue;
+          waiting.delete(id);
+          w.done(phase === 'Failed' ? new Error(`cluster ${w.name} failed`) : undefined);
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      polling = false;
+    };
     let n = 0;
     const requestAndWait = async () => {
       const name = `c${n++}`;
@@ -58,12 +76,15 @@ export default async function provisioningBench(ctx: BenchContext): Promise<void
         templateId: template.id,
         regions: [],
       });
-      for (;;) {
-        const { phase } = await prisma.logicalCluster.findUniqueOrThrow({ where: { id: row.id }, select: { phase: true } });
-        if (phase === 'Ready') return performance.now() - t0;
-        if (phase === 'Failed') throw new Error(`cluster ${name} failed`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      const ready = new Promise<void>((resolve, reject) => waiting.set(row.id, { name, done: (err) => (err ? reject(err) : resolve()) }));
+      if (!polling)
+        void poll().catch((err: Error) => {
+          polling = false;
+          for (const w of waiting.values()) w.done(err);
+          waiting.clear();
+        });
+      await ready;
+      return performance.now() - t0;
     };
     await requestAndWait(); // warm-up: creates the org and team workspaces
 
