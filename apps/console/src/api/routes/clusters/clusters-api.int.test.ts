@@ -9,6 +9,7 @@ import { createApiToken, createPrismaClient, makeOrg, type PrismaClient, seedPla
 import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { tokenOnlyDispatchDeps } from '../../../test-support/api-deps.js';
 import { type DispatchDeps, dispatch } from '../../dispatch.js';
 import { allApiRoutes } from '../../registry.js';
 
@@ -42,16 +43,7 @@ beforeAll(async () => {
   await db.$executeRawUnsafe(
     "create table apiserver.tokens (token_hash text primary key, username text not null, groups text[] not null default '{}', clusters text[], wildcard boolean not null default false, created_at timestamptz not null default now(), revoked_at timestamptz)",
   );
-  deps = {
-    db,
-    sessionUser: async () => null,
-    allowedOrigins: [],
-    clientIp: () => '127.0.0.1',
-    logError: (err) => {
-      throw err;
-    },
-    services: { invitationSecret: () => 'x', mail: { verification: async () => {}, passwordReset: async () => {}, invitation: async () => {} } },
-  };
+  deps = tokenOnlyDispatchDeps(db);
   await seedPlatformCatalog(db);
   const f = await makeOrg(db, 'acme', { owner: 'owner', billing: 'billing' });
   orgId = f.org.id;

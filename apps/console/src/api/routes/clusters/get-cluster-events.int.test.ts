@@ -11,6 +11,7 @@ import { createApiToken, createPrismaClient, makeOrg, type PrismaClient } from '
 import { createTestDatabase, freePort, type TestDatabase } from '@atrium/db/testing';
 import { KcpClient, TENANCY_API_VERSION } from '@atrium/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenOnlyDispatchDeps } from '../../../test-support/api-deps.js';
 import { type DispatchDeps, dispatch } from '../../dispatch.js';
 import { allApiRoutes } from '../../registry.js';
 import type { ClusterEventsResponse } from './get-cluster-events.types.js';
@@ -70,16 +71,7 @@ beforeAll(async () => {
   // The console reads the backend address, CA and system token from its environment (read once, on first use).
   Object.assign(process.env, { DATABASE_URL: tdb.url, ATRIUM_KCP_URL: `https://127.0.0.1:${port}`, ATRIUM_KCP_CA_FILE: caFile, ATRIUM_KCP_TOKEN: ADMIN_TOKEN });
   kcp = new KcpClient({ server: `https://127.0.0.1:${port}`, token: ADMIN_TOKEN, caPem: fs.readFileSync(caFile, 'utf8') });
-  deps = {
-    db,
-    sessionUser: async () => null,
-    allowedOrigins: [],
-    clientIp: () => '127.0.0.1',
-    logError: (err) => {
-      throw err;
-    },
-    services: { invitationSecret: () => 'x', mail: { verification: async () => {}, passwordReset: async () => {}, invitation: async () => {} } },
-  };
+  deps = tokenOnlyDispatchDeps(db);
 
   for (const [parent, name] of [
     ['root', 'acme'],

@@ -17,6 +17,7 @@ import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
 import { KcpClient } from '@atrium/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { tokenOnlyDispatchDeps } from '../../../test-support/api-deps.js';
 import { type DispatchDeps, dispatch } from '../../dispatch.js';
 import { allApiRoutes } from '../../registry.js';
 
@@ -126,16 +127,7 @@ beforeAll(async () => {
   ca = fs.readFileSync(path.join(home, 'apiserver-ca.crt'), 'utf8');
   process.env.ATRIUM_KCP_URL = `https://127.0.0.1:${port}`;
   process.env.ATRIUM_KCP_CA_FILE = path.join(home, 'apiserver-ca.crt');
-  deps = {
-    db,
-    sessionUser: async () => null,
-    allowedOrigins: [],
-    clientIp: () => '127.0.0.1',
-    logError: (err) => {
-      throw err;
-    },
-    services: { invitationSecret: () => 'x', mail: { verification: async () => {}, passwordReset: async () => {}, invitation: async () => {} } },
-  };
+  deps = tokenOnlyDispatchDeps(db);
 
   // The workspaces the worker would create, and its group bindings (cluster-admin for the team and org admins).
   const kcp = new KcpClient({ server: `https://127.0.0.1:${port}`, token: ADMIN_TOKEN, caPem: ca });

@@ -18,6 +18,7 @@ import {
 import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenOnlyDispatchDeps } from '../../../test-support/api-deps.js';
 import { type DispatchDeps, dispatch } from '../../dispatch.js';
 import { allApiRoutes } from '../../registry.js';
 
@@ -53,16 +54,7 @@ beforeAll(async () => {
   process.env.DATABASE_URL = tdb.url;
   db = createPrismaClient(tdb.url, 4);
   pool = new pg.Pool({ connectionString: tdb.url, max: 2 });
-  deps = {
-    db,
-    sessionUser: async () => null,
-    allowedOrigins: [],
-    clientIp: () => '127.0.0.1',
-    logError: (err) => {
-      throw err;
-    },
-    services: { invitationSecret: () => 'x', mail: { verification: async () => {}, passwordReset: async () => {}, invitation: async () => {} } },
-  };
+  deps = tokenOnlyDispatchDeps(db);
   await seedPlatformCatalog(db);
   const standard = await db.clusterTemplate.findFirstOrThrow({ where: { orgId: null, slug: 'standard' } });
   for (const [slug, roles] of [

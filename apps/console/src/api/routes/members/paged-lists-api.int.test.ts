@@ -10,6 +10,7 @@
 import { createApiToken, createPrismaClient, makeOrg, type PrismaClient } from '@atrium/db';
 import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenOnlyDispatchDeps } from '../../../test-support/api-deps.js';
 import { type DispatchDeps, dispatch } from '../../dispatch.js';
 import { buildOpenApiDocument } from '../../openapi.js';
 import { allApiRoutes } from '../../registry.js';
@@ -37,16 +38,7 @@ async function get(path: string, as = token) {
 beforeAll(async () => {
   tdb = await createTestDatabase();
   db = createPrismaClient(tdb.url, 4);
-  deps = {
-    db,
-    sessionUser: async () => null,
-    allowedOrigins: [],
-    clientIp: () => '127.0.0.1',
-    logError: (err) => {
-      throw err;
-    },
-    services: { invitationSecret: () => 'x', mail: { verification: async () => {}, passwordReset: async () => {}, invitation: async () => {} } },
-  };
+  deps = tokenOnlyDispatchDeps(db);
   const acme = await makeOrg(db, 'acme', { owner: 'owner' });
   const other = await makeOrg(db, 'other', { owner: 'owner' });
   const owner = acme.users.owner!.id;
