@@ -4,21 +4,11 @@
  * rule, a retirement, a region multiplier — effective now or from a date. Entries are never
  * edited, so any past run-rate can still be recomputed exactly.
  */
-import {
-  formatMicros,
-  type MatchCondition,
-  PPM,
-  type PriceBookEntry,
-  PriceBookError,
-  type PriceRule,
-  PriceRuleSchema,
-  parseDollarsToMicros,
-  priceBookAt,
-} from '@atrium/core';
+import { formatMicros, type MatchCondition, PPM, type PriceBookEntry, PriceBookError, type PriceRule, parseDollarsToMicros, priceBookAt } from '@atrium/core';
 import { z } from 'zod';
 import type { Db } from '../shared.js';
 import { addPriceBookEntries } from './add-price-book-entries.js';
-import { entryFromRow } from './price-book-row.js';
+import { entryFromRow, parseRule } from './price-book-row.js';
 
 export const PRICE_BOOK_USAGE = `usage: npm run pricebook -- <command> [--org <slug>] [--from <ISO date>]
   show [--at <ISO date>]                       the rules and region multipliers in force (platform, or the org's with overrides)
@@ -172,19 +162,13 @@ export async function runPriceBookCommand(db: Db, argv: readonly string[], now: 
       } catch {
         throw new PriceBookCommandError('set-rule: the rule is not valid JSON');
       }
-      const parsed = PriceRuleSchema.safeParse(value);
-      if (!parsed.success)
-        throw new PriceBookCommandError(`set-rule: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`).join('; ')}`);
-      const r = parsed.data;
-      const rule: PriceRule = {
-        key: r.key,
-        description: r.description,
-        unit: r.unit,
-        priceMicros: r.priceMicros,
-        ...(r.apiGroup !== undefined ? { apiGroup: r.apiGroup } : {}),
-        ...(r.kind !== undefined ? { kind: r.kind } : {}),
-        ...(r.conditions !== undefined ? { conditions: r.conditions } : {}),
-      };
+      let rule: PriceRule;
+      try {
+        rule = parseRule(value, 'set-rule');
+      } catch (e) {
+        if (e instanceof PriceBookError) throw new PriceBookCommandError(e.message);
+        throw e;
+      }
       return write({ type: 'rule', orgId, effectiveFrom: from, rule }, `rule ${rule.key} set`);
     }
     case 'retire': {

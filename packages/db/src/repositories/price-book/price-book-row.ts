@@ -19,7 +19,8 @@ export function entrySubject(entry: PriceBookEntry): string {
   }
 }
 
-function parseRule(value: unknown, where: string): PriceRule {
+/** A rule from JSON through core's schema; throws `PriceBookError` naming `where`. */
+export function parseRule(value: unknown, where: string): PriceRule {
   const parsed = PriceRuleSchema.safeParse(value);
   if (!parsed.success) throw new PriceBookError(`${where}: invalid price rule: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   const r = parsed.data;
