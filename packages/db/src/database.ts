@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { type AtriumEnv, ConfigError } from '@atrium/config';
 import pg from 'pg';
-import { embeddedDatabaseUrl, ensureDatabase, startEmbeddedPostgres } from './embedded.js';
+import { embeddedDatabaseUrl, ensureDatabase, runningEmbeddedPort, startEmbeddedPostgres } from './embedded.js';
 
 export interface ResolvedDatabase {
   url: string;
@@ -46,21 +45,11 @@ export async function resolveDatabase(e: AtriumEnv, onLog?: (line: string) => vo
  */
 export async function attachDatabase(e: AtriumEnv): Promise<ResolvedDatabase> {
   if (e.DATABASE_URL) return resolveDatabase(e);
-  const pidFile = path.join(e.ATRIUM_HOME, 'postgres', 'postmaster.pid');
-  if (fs.existsSync(pidFile)) {
-    const [pidLine, , , portLine] = fs.readFileSync(pidFile, 'utf8').split('\n');
-    const pid = Number(pidLine);
-    let running = false;
-    try {
-      running = Number.isInteger(pid) && pid > 0 && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
-    } catch {
-      running = false;
-    }
-    if (running) {
-      const url = embeddedDatabaseUrl(Number(portLine) || e.ATRIUM_PG_PORT, 'atrium');
-      await assertReachable(url, 'the running embedded Postgres');
-      return { url, embedded: true, stop: async () => undefined };
-    }
+  const port = runningEmbeddedPort(path.join(e.ATRIUM_HOME, 'postgres'));
+  if (port !== undefined) {
+    const url = embeddedDatabaseUrl(port, 'atrium');
+    await assertReachable(url, 'the running embedded Postgres');
+    return { url, embedded: true, stop: async () => undefined };
   }
   return resolveDatabase(e);
 }

@@ -78,6 +78,16 @@ function isPostgresProcess(pid: number): boolean {
   }
 }
 
+/** The port of a server already running on `dataDir` (its pid file names a live postgres), or undefined. */
+export function runningEmbeddedPort(dataDir: string): number | undefined {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return undefined;
+  const [pidLine, , , portLine] = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !isPostgresProcess(pid)) return undefined;
+  return Number(portLine) || undefined;
+}
+
 /**
  * A previous run killed with -9 leaves `postmaster.pid` behind, and its own
  * orphaned server may still be running. An orphan postgres on our data dir is

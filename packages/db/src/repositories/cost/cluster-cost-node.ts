@@ -1,5 +1,5 @@
 import { LOGICAL_CLUSTER_KIND, type PriceBook, priceObject } from '@atrium/core';
-import { applyCostDelta, BASE_FEE_KEY, loadPriceBookSql, lockCostPath, prismaSqlClient, recordPrice } from '../../cost-ledger.js';
+import { BASE_FEE_KEY, chargeObject, loadPriceBookSql, lockCostPath, prismaSqlClient } from '../../cost-ledger.js';
 import type { Tx } from '../shared.js';
 
 /** What the price book sees of a logical cluster: its `cluster-month` rules match on name and labels. */
@@ -35,7 +35,6 @@ export async function openClusterCostNode(
   if (fee === 0n) return 0n;
   const path = await lockCostPath(sql, cluster.kcpPath);
   if (!path || path.logicalClusterId !== cluster.id) throw new Error(`cluster ${cluster.kcpPath} has no cost path`);
-  await recordPrice(sql, path, BASE_FEE_PRICE_KEY, fee);
-  await applyCostDelta(sql, path, fee);
+  await chargeObject(sql, path, BASE_FEE_PRICE_KEY, fee, fee);
   return fee;
 }
