@@ -10,7 +10,7 @@ import { addPriceBookEntries, budgetsOf, createPrismaClient, loadPriceBookSql, l
 import pg from 'pg';
 import pino from 'pino';
 import { startApiServer } from '../apps/apiserver/src/server.js';
-import { percentile } from './stats.js';
+import { percentile, runCount } from './stats.js';
 
 interface Ctx {
   createDatabase(): Promise<{ url: string; drop(): Promise<void> }>;
@@ -124,28 +124,14 @@ async function throughput(url: string, cost: boolean, concurrency: number, total
       }
     }
     const prefix = `${cost ? 'on' : 'off'}-c${concurrency}`;
-    const latencies: number[] = [];
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        for (;;) {
-          const i = next++;
-          if (i >= total) return;
-          const t0 = performance.now();
-          const res = await fetch(`${server.url}/clusters/${KCP_PATH}/api/v1/namespaces/default/services`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-            body: JSON.stringify(service(`${prefix}-${i}`)),
-          });
-          if (res.status !== 201) throw new Error(`create ${prefix}-${i}: ${res.status} ${await res.text()}`);
-          latencies.push(performance.now() - t0);
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-    return { opsPerSec: Math.round(total / seconds), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+    return await runCount(concurrency, total, async (i) => {
+      const res = await fetch(`${server.url}/clusters/${KCP_PATH}/api/v1/namespaces/default/services`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(service(`${prefix}-${i}`)),
+      });
+      if (res.status !== 201) throw new Error(`create ${prefix}-${i}: ${res.status} ${await res.text()}`);
+    });
   } finally {
     await server.close();
   }

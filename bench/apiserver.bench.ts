@@ -7,35 +7,12 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { call, closeConnections, startServer, TOKEN } from './apiserver-process.js';
+import { percentile, runCount } from './stats.js';
 
 interface Ctx {
   createDatabase(): Promise<{ url: string; drop(): Promise<void> }>;
   report(result: Record<string, unknown>): void;
   baseline: { pgInsertsPerSecC1: number; pgInsertsPerSecC16: number };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-async function measure(concurrency: number, total: number, op: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= total) return;
-        const t0 = performance.now();
-        await op(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { opsPerSec: Math.round(total / seconds), p50Ms: +percentile(latencies, 50).toFixed(2), p99Ms: +percentile(latencies, 99).toFixed(2) };
 }
 
 export default async function run(ctx: Ctx): Promise<void> {
@@ -52,7 +29,7 @@ export default async function run(ctx: Ctx): Promise<void> {
         if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text.slice(0, 200)}`);
         return r;
       };
-      const create = await measure(concurrency, total, async (i) => {
+      const create = await runCount(concurrency, total, async (i) => {
         await expect(
           call(server.url, 'POST', base.slice(server.url.length), {
             apiVersion: 'v1',
@@ -64,15 +41,15 @@ export default async function run(ctx: Ctx): Promise<void> {
         );
       });
       ctx.report({ name: 'apiserver.create', concurrency, ...create, ratioToPgInserts: +(create.opsPerSec / baseline).toFixed(3) });
-      const get = await measure(concurrency, total, async (i) => {
+      const get = await runCount(concurrency, total, async (i) => {
         await expect(call(server.url, 'GET', `${base.slice(server.url.length)}/${prefix}-${i}`), 200);
       });
       ctx.report({ name: 'apiserver.get', concurrency, ...get, ratioToPgInserts: +(get.opsPerSec / baseline).toFixed(3) });
-      const list = await measure(concurrency, Math.min(total, 500), async () => {
+      const list = await runCount(concurrency, Math.min(total, 500), async () => {
         await expect(call(server.url, 'GET', `${base.slice(server.url.length)}?limit=100`), 200);
       });
       ctx.report({ name: 'apiserver.list', concurrency, pageSize: 100, ...list, ratioToPgInserts: +(list.opsPerSec / baseline).toFixed(3) });
-      const update = await measure(concurrency, total, async (i) => {
+      const update = await runCount(concurrency, total, async (i) => {
         await expect(
           call(server.url, 'PUT', `${base.slice(server.url.length)}/${prefix}-${i}`, {
             apiVersion: 'v1',

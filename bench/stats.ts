@@ -40,3 +40,26 @@ export async function runLoad(concurrency: number, durationMs: number, op: (work
     p99Ms: percentile(latencies, 99),
   };
 }
+
+/** Runs `op` exactly `total` times from `concurrency` loops (fixed work, not fixed time). */
+export async function runCount(
+  concurrency: number,
+  total: number,
+  op: (i: number) => Promise<void>,
+): Promise<{ opsPerSec: number; p50Ms: number; p99Ms: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < total; i = next++) {
+        const t0 = performance.now();
+        await op(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { opsPerSec: Math.round(total / seconds), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
