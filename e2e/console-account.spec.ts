@@ -34,6 +34,9 @@ test('sign-in throttling, then password reset by mail', async ({ page, request }
   await test.step('a mailed reset link sets a new password and lifts the lock', async () => {
     await page.goto('/signin');
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    // The sign-in form has an Email field too: fill only once the client-side navigation has landed.
+    await expect(page).toHaveURL(/\/reset-password/);
+    await expect(page.getByRole('button', { name: 'Mail me a reset link' })).toBeVisible();
     await page.getByLabel('Email').fill(email);
     await page.getByRole('button', { name: 'Mail me a reset link' }).click();
     await expect(page.getByRole('main')).toContainText('a reset link is on its way');
