@@ -6,7 +6,7 @@
  * an Atrium logical cluster with the cost plugin on versus off, same run, as a ratio.
  */
 import { defaultPlatformPriceBookEntries, describeObject, evaluateBudgets, type PriceBookEntry, priceObject } from '@atrium/core';
-import { addPriceBookEntries, budgetsOf, createPrismaClient, loadPriceBookSql, lockCostPath, recordedPrice } from '@atrium/db';
+import { addPriceBookEntries, budgetsOf, createPrismaClient, loadPriceBookSql, lockCostPathAndPrice } from '@atrium/db';
 import pg from 'pg';
 import pino from 'pino';
 import { startApiServer } from '../apps/apiserver/src/server.js';
@@ -77,10 +77,10 @@ async function overhead(url: string, orgId: string, n: number) {
         const t0 = performance.now();
         const price = priceObject(obj, book, { region: 'eu' }).priceMicros;
         const t1 = performance.now();
-        await client.query('begin');
-        const path = await lockCostPath(client, KCP_PATH);
-        const old = await recordedPrice(client, path!.logicalClusterId, { resource: 'services', namespace: 'default', name: `s${i}` });
-        const decision = evaluateBudgets(budgetsOf(path!), price - old, describeObject(obj));
+        // What the cost step does on a priced write: BEGIN + path lock + recorded price in one round trip.
+        const locked = await lockCostPathAndPrice(client, KCP_PATH, { resource: 'services', namespace: 'default', name: `s${i}` }, { begin: true });
+        const path = locked?.path;
+        const decision = evaluateBudgets(budgetsOf(path!), price - (locked?.oldPriceMicros ?? 0n), describeObject(obj));
         await client.query('rollback');
         const t2 = performance.now();
         if (!decision.allowed || path!.nodes.length !== TEAMS.length + 2) throw new Error('unexpected bench setup');

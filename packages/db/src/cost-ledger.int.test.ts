@@ -15,6 +15,7 @@ import {
   type CostPath,
   loadPriceBookSql,
   lockCostPath,
+  lockCostPathAndPrice,
   prismaSqlClient,
   readCostPath,
   recordBudgetDenial,
@@ -204,5 +205,39 @@ describe('concurrency', () => {
     expect((await committed()).payments).toBe(10_000_000n);
     const sum = await prisma.objectPrice.aggregate({ where: { logicalClusterId: ids.cluster }, _sum: { priceMicros: true } });
     expect(sum._sum.priceMicros).toBe(10_000_000n);
+  });
+});
+
+describe('the one-round-trip lock (priced-write hot path)', () => {
+  it('opens the transaction, locks the path and reads the price after the lock is held', async () => {
+    const key = { resource: 'services', namespace: "o'brien", name: 'lb', kind: 'Service' };
+    const a = await pool.connect();
+    const b = await pool.connect();
+    try {
+      const first = await lockCostPathAndPrice(a, OTHER, key, { begin: true });
+      expect(first?.path.nodes.map((n) => `${n.scope} ${n.name}`)).toEqual(['cluster web', 'team platform', 'org acme']);
+      expect(first?.oldPriceMicros).toBe(0n);
+      const amounts = first!.path.nodes.map((n) => n.committedMicros);
+      // `begin` went with it: the transaction is still open and holds the path.
+      await expect(pool.query(`select id from "Budget" where id = $1 for update nowait`, [first!.path.nodes[0]!.id])).rejects.toThrow(/could not obtain lock/);
+      // A second writer waits for the path, then must see the price the first one commits.
+      const second = lockCostPathAndPrice(b, OTHER, key, { begin: true });
+      await new Promise((r) => setTimeout(r, 100));
+      await recordPrice(a, first!.path, key, 3_000_000n);
+      await applyCostDelta(a, first!.path, 3_000_000n);
+      await a.query('commit');
+      const seen = await second;
+      expect(seen?.oldPriceMicros).toBe(3_000_000n);
+      expect(seen?.path.nodes.map((n) => n.committedMicros)).toEqual(amounts.map((m) => m + 3_000_000n));
+      await recordPrice(b, seen!.path, key, 0n);
+      await applyCostDelta(b, seen!.path, -3_000_000n);
+      await b.query('commit');
+      expect(await prisma.objectPrice.count({ where: { logicalClusterId: ids.other } })).toBe(0);
+      // Not a live Atrium cluster: nothing to lock (and no transaction was left open without `begin`).
+      expect(await lockCostPathAndPrice(a, 'root:acme', key)).toBeUndefined();
+    } finally {
+      a.release();
+      b.release();
+    }
   });
 });

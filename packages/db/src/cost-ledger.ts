@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { alertTransition, type Budget, type PriceBook, priceBookAt } from '@atrium/core';
+import pg from 'pg';
 import type { PriceBookEntry as PriceBookEntryRow } from './generated/prisma/client.js';
 import { entryFromRow } from './repositories/price-book/price-book-row.js';
 
@@ -112,6 +113,10 @@ function pathQuery(lcWhere: string, lock: boolean): string {
 
 async function costPath(client: SqlClient, lcWhere: string, value: string, lock: boolean): Promise<CostPath | undefined> {
   const { rows } = await client.query<PathRow>(pathQuery(lcWhere, lock), [value]);
+  return toCostPath(rows);
+}
+
+function toCostPath(rows: PathRow[]): CostPath | undefined {
   const first = rows[0];
   if (!first) return undefined;
   return {
@@ -145,6 +150,39 @@ export function lockCostPath(client: SqlClient, kcpPath: string): Promise<CostPa
 /** The same path without locks: for dry runs and previews, which reserve nothing. */
 export function readCostPath(client: SqlClient, kcpPath: string): Promise<CostPath | undefined> {
   return costPath(client, LIVE_BY_PATH, kcpPath, false);
+}
+
+/** A pg connection that can send several statements in one simple-protocol message. */
+export interface SimpleQueryClient {
+  query(text: string): Promise<unknown>;
+}
+
+/**
+ * `lockCostPath` and `recordedPrice` (and, with `begin`, the transaction's BEGIN) in ONE round
+ * trip: several statements in one simple-protocol message, values inlined as escaped literals
+ * (that protocol has no parameters). This is the priced-write hot path, where each round trip
+ * costs more than the statements themselves. Each statement still takes its own snapshot
+ * (READ COMMITTED), so the price is read after the path lock is held: a writer that waited
+ * for the lock sees the price its predecessor committed.
+ */
+export async function lockCostPathAndPrice(
+  client: SimpleQueryClient,
+  kcpPath: string,
+  key: ObjectPriceKey,
+  options: { begin?: boolean } = {},
+): Promise<{ path: CostPath; oldPriceMicros: bigint } | undefined> {
+  const lit = pg.escapeLiteral;
+  const live = `"kcpPath" = ${lit(kcpPath)} and phase not in ('Deleted', 'Failed')`;
+  const price = `select "priceMicros"::text as "priceMicros" from "ObjectPrice"
+      where "logicalClusterId" = (select id from "LogicalCluster" where ${live} limit 1)
+        and resource = ${lit(key.resource)} and namespace = ${lit(key.namespace)} and name = ${lit(key.name)} for update`;
+  const statements = [...(options.begin ? ['begin'] : []), pathQuery(live, true), price];
+  const results = (await client.query(statements.join(';\n'))) as { rows: Record<string, unknown>[] }[];
+  const [pathResult, priceResult] = results.slice(options.begin ? 1 : 0);
+  const path = toCostPath((pathResult?.rows ?? []) as PathRow[]);
+  if (!path) return undefined;
+  const row = priceResult?.rows[0] as { priceMicros: string } | undefined;
+  return { path, oldPriceMicros: row ? BigInt(row.priceMicros) : 0n };
 }
 
 /** The nodes that have a budget, as core `Budget`s (innermost first) for `evaluateBudgets`. */

@@ -10,6 +10,7 @@ export {
   chargeObject,
   loadPriceBookSql,
   lockCostPath,
+  lockCostPathAndPrice,
   type ObjectPriceKey,
   prismaSqlClient,
   readCostPath,
@@ -17,6 +18,7 @@ export {
   recordedPrice,
   recordPrice,
   releaseClusterCost,
+  type SimpleQueryClient,
   type SqlClient,
 } from './cost-ledger.js';
 export { assertReachable, attachDatabase, type ResolvedDatabase, resolveDatabase } from './database.js';

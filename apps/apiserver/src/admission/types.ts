@@ -41,6 +41,21 @@ export interface AdmissionContext {
    * another writer). Writes without a step stay a single autocommit statement.
    */
   transactional(step: TransactionalStep): void;
+  /**
+   * Hands a per-logical-cluster object cap to the write itself: `apiserver.put` refuses a
+   * create over it under the write lock (no read of its own, and no race past the cap).
+   * Absent where the caller cannot do that; a plugin then checks by reading.
+   */
+  limitObjects?(cap: ObjectCap): void;
+}
+
+/** A cap on stored objects per logical cluster, enforced by the create's own write. */
+export interface ObjectCap {
+  readonly maxObjects: number;
+  /** The refusal when the cluster already holds `objects` (≥ maxObjects). */
+  denied(objects: number): AdmissionDeniedError;
+  /** After a successful create: the cluster now holds `objects`. */
+  admitted?(objects: number, warn: (message: string) => void): void;
 }
 
 /**
@@ -51,6 +66,13 @@ export interface AdmissionContext {
  */
 export interface TransactionalStep {
   readonly name: string;
+  /**
+   * The step's first statement on `client` begins the transaction itself, sent in the same
+   * message as its own first query (a round trip less on the write path). Only the first
+   * step's flag counts (a BEGIN inside an open transaction is a harmless warning); a step that
+   * sets it must send that statement before anything can fail.
+   */
+  readonly opensTransaction?: boolean;
   run(client: pg.ClientBase, key: ObjectKey, write: () => Promise<PutResult>): Promise<PutResult>;
   /** Called after a failure of this step rolled the transaction back (best effort, outside it). */
   afterRollback?(error: unknown): Promise<void>;

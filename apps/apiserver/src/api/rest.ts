@@ -185,7 +185,7 @@ export class RestHandler {
     const client = await this.store.pool.connect();
     let broken = false;
     try {
-      await client.query('begin');
+      if (!steps[0]?.opensTransaction) await client.query('begin');
       const run = (i: number): Promise<PutResult> => {
         const step = steps[i];
         return step ? step.run(client, key, () => run(i + 1)) : this.store.put(key, expectRv, value, remove, client);

@@ -11,7 +11,7 @@
 
 import type { Logger } from '@atrium/config';
 import { describeHeadroom, describeObject, evaluateBudgets, type PriceBook, PricingError, priceObject } from '@atrium/core';
-import { budgetsOf, type CostPath, chargeObject, loadPriceBookSql, lockCostPath, readCostPath, recordBudgetDenial, recordedPrice } from '@atrium/db';
+import { budgetsOf, type CostPath, chargeObject, loadPriceBookSql, lockCostPathAndPrice, readCostPath, recordBudgetDenial, recordedPrice } from '@atrium/db';
 import type pg from 'pg';
 import {
   type AdmissionAttributes,
@@ -187,14 +187,16 @@ export class CostAdmission implements SystemWriteHook {
     const { pool, logger } = this.options;
     return {
       name: 'CostBudget',
+      opensTransaction: true,
       async run(client: pg.ClientBase, key: ObjectKey, write: () => Promise<PutResult>): Promise<PutResult> {
         denied = undefined;
-        // Budget rows first, then the object's price row, then (inside apiserver.put) the global write lock.
-        const path = await lockCostPath(client, cluster.kcpPath);
-        if (!path) return write();
+        // BEGIN, the budget rows, then the object's price row, in one round trip; then (inside
+        // apiserver.put) the global write lock.
+        const locked = await lockCostPathAndPrice(client, cluster.kcpPath, key, { begin: true });
+        if (!locked) return write();
+        const { path } = locked;
         const priced = change.price();
-        const old = await recordedPrice(client, path.logicalClusterId, key);
-        const delta = priced - old;
+        const delta = priced - locked.oldPriceMicros;
         let warnings: readonly string[] = [];
         if (change.deniable && delta > 0n) {
           const decision = evaluateBudgets(budgetsOf(path), delta, change.description);
