@@ -140,13 +140,22 @@ export function objectCountCap(maxObjects: number): ValidatingAdmissionPlugin {
     name: 'ObjectCountCap',
     async validate(a, ctx) {
       if (a.operation !== 'CREATE' || a.resource.virtual) return;
-      const count = await ctx.reader.count();
-      if (count >= maxObjects) {
-        throw new AdmissionDeniedError(
+      const denied = (_objects: number) =>
+        new AdmissionDeniedError(
           `${a.resource.plural} "${a.name}" is forbidden: logical cluster ${a.logicalCluster.path} has reached its limit of ${maxObjects} objects`,
         );
+      const nearly = (after: number, warn: (m: string) => void) => {
+        if (after >= maxObjects * 0.9) warn(`logical cluster ${a.logicalCluster.path} holds ${after} of at most ${maxObjects} objects`);
+      };
+      // A real create carries the cap into apiserver.put (atomic, no extra round trip); a dry run
+      // writes nothing, so it still reads the count.
+      if (!a.dryRun && ctx.limitObjects) {
+        ctx.limitObjects({ maxObjects, denied, admitted: nearly });
+        return;
       }
-      if (count + 1 >= maxObjects * 0.9) ctx.warn(`logical cluster ${a.logicalCluster.path} holds ${count + 1} of at most ${maxObjects} objects`);
+      const count = await ctx.reader.count();
+      if (count >= maxObjects) throw denied(count);
+      nearly(count + 1, (m) => ctx.warn(m));
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   AdmissionDeniedError,
   type AdmissionOperation,
   type AdmissionReader,
+  type ObjectCap,
   type SystemWriteHook,
   type TransactionalStep,
 } from '../admission/types.js';
@@ -141,14 +142,14 @@ export class RestHandler {
     };
   }
 
-  /** Runs the chain; returns the transactional steps plugins attached to this write. */
+  /** Runs the chain; returns the transactional steps plugins attached to this write, and the object cap it must respect. */
   private async admit(
     r: ResourceRequest,
     operation: AdmissionOperation,
     object: KubeObject | null,
     oldObject: KubeObject | null,
     name: string,
-  ): Promise<TransactionalStep[]> {
+  ): Promise<{ steps: TransactionalStep[]; cap?: ObjectCap }> {
     const cluster = r.cluster!;
     const attributes: AdmissionAttributes = {
       operation,
@@ -164,14 +165,22 @@ export class RestHandler {
       dryRun: isDryRun(r.query),
     };
     const steps: TransactionalStep[] = [];
-    const context: AdmissionContext = { reader: this.reader(cluster), warn: (m) => r.warnings.push(m), transactional: (step) => steps.push(step) };
+    let cap: ObjectCap | undefined;
+    const context: AdmissionContext = {
+      reader: this.reader(cluster),
+      warn: (m) => r.warnings.push(m),
+      transactional: (step) => steps.push(step),
+      limitObjects: (c) => {
+        if (!cap || c.maxObjects < cap.maxObjects) cap = c;
+      },
+    };
     try {
       await this.admission.admit(attributes, context);
     } catch (e) {
       if (e instanceof AdmissionDeniedError) throw new ApiError(e.code, e.reason, e.message, { name, group: r.type.group, kind: r.type.plural });
       throw e;
     }
-    return steps;
+    return cap ? { steps, cap } : { steps };
   }
 
   /**
@@ -179,8 +188,16 @@ export class RestHandler {
    * attached steps, one transaction in which the steps wrap the write (steps
    * lock their rows before `apiserver.put` takes the global write lock).
    */
-  private async write(key: ObjectKey, expectRv: number | null, value: string, remove: boolean, steps: readonly TransactionalStep[]): Promise<PutResult> {
-    if (steps.length === 0) return this.store.put(key, expectRv, value, remove);
+  private async write(
+    key: ObjectKey,
+    expectRv: number | null,
+    value: string,
+    remove: boolean,
+    steps: readonly TransactionalStep[],
+    cap?: ObjectCap,
+  ): Promise<PutResult> {
+    const putOptions = cap ? { maxObjects: cap.maxObjects } : {};
+    if (steps.length === 0) return this.store.put(key, expectRv, value, remove, this.store.pool, putOptions);
     let failure: { error: unknown } | undefined;
     const client = await this.store.pool.connect();
     let broken = false;
@@ -188,7 +205,7 @@ export class RestHandler {
       if (!steps[0]?.opensTransaction) await client.query('begin');
       const run = (i: number): Promise<PutResult> => {
         const step = steps[i];
-        return step ? step.run(client, key, () => run(i + 1)) : this.store.put(key, expectRv, value, remove, client);
+        return step ? step.run(client, key, () => run(i + 1)) : this.store.put(key, expectRv, value, remove, client, putOptions);
       };
       const result = await run(0);
       await client.query(result.ok ? 'commit' : 'rollback');
@@ -206,15 +223,7 @@ export class RestHandler {
     const { error } = failure;
     for (const step of steps)
       await step.afterRollback?.(error).catch((err: unknown) => this.logger.warn({ err, step: step.name }, 'after-rollback step failed'));
-    if (error instanceof AdmissionDeniedError) {
-      const resource = key.resource.split('@')[0]!;
-      const dot = resource.indexOf('.');
-      throw new ApiError(error.code, error.reason, error.message, {
-        name: key.name,
-        group: dot < 0 ? '' : resource.slice(dot + 1),
-        kind: dot < 0 ? resource : resource.slice(0, dot),
-      });
-    }
+    if (error instanceof AdmissionDeniedError) throw deniedError(error, key);
     throw error;
   }
 
@@ -294,12 +303,17 @@ export class RestHandler {
     meta.generation = 1;
     await this.validate(r, obj);
     applyCreateDefaults(r.type, obj);
-    const steps = await this.admit(r, 'CREATE', obj, null, meta.name!);
+    const { steps, cap } = await this.admit(r, 'CREATE', obj, null, meta.name!);
     // Admission may have mutated the object: validate what will be stored.
     await this.validate(r, obj);
     if (isDryRun(r.query)) return { status: 201, body: obj };
     for (let attempt = 0; ; attempt++) {
-      const result = await this.write(this.key(r, meta.name!), null, encode(obj), false, steps);
+      const key = this.key(r, meta.name!);
+      const result = await this.write(key, null, encode(obj), false, steps, cap);
+      if (cap && result.objects !== undefined) {
+        if (!result.ok && result.why === 'capped') throw deniedError(cap.denied(result.objects), key);
+        if (result.ok) cap.admitted?.(result.objects, (m) => r.warnings.push(m));
+      }
       if (result.ok) {
         meta.resourceVersion = String(result.rv);
         meta.annotations = { ...meta.annotations, [CLUSTER_ANNOTATION]: r.cluster!.name };
@@ -384,7 +398,7 @@ export class RestHandler {
       }
       incoming = this.prepareUpdate(r, current, incoming);
       await this.validate(r, incoming);
-      const steps = await this.admit(r, 'UPDATE', incoming, current, r.name!);
+      const { steps } = await this.admit(r, 'UPDATE', incoming, current, r.name!);
       const finalize = !!incoming.metadata?.deletionTimestamp && (incoming.metadata.finalizers ?? []).length === 0;
       if (isDryRun(r.query)) return { status: 200, body: r.subresource === 'scale' ? toScale(r.type, incoming) : incoming };
       const result = await this.write(key, row.rv, encode(incoming), finalize, steps);
@@ -753,6 +767,17 @@ export class RestHandler {
       },
     };
   }
+}
+
+/** An admission refusal as the response Status, naming the object by its storage key. */
+function deniedError(error: AdmissionDeniedError, key: ObjectKey): ApiError {
+  const resource = key.resource.split('@')[0]!;
+  const dot = resource.indexOf('.');
+  return new ApiError(error.code, error.reason, error.message, {
+    name: key.name,
+    group: dot < 0 ? '' : resource.slice(dot + 1),
+    kind: dot < 0 ? resource : resource.slice(0, dot),
+  });
 }
 
 export function isDryRun(query: URLSearchParams): boolean {

@@ -90,24 +90,33 @@ create trigger tokens_changed after insert or update or delete on apiserver.toke
   for each row execute function apiserver.tokens_changed();
 
 -- p_expect: null = must not exist (create); >= 0 = current revision must equal it.
--- Returns the new revision, or -1 exists, -2 missing, -3 revision mismatch.
+-- p_max_objects: a create is refused (-4) when the logical cluster already holds that many objects;
+-- checked here, under the write lock, so no two creates can both pass the last free slot and the
+-- cap costs no round trip of its own. null = no cap.
+-- Returns {revision or code, objects in the cluster after a create (else null)}; codes: -1 exists,
+-- -2 missing, -3 revision mismatch, -4 over the object cap (second element: the count).
 create or replace function apiserver.put(
   p_cluster text, p_resource text, p_namespace text, p_name text,
-  p_expect bigint, p_value text, p_delete boolean
-) returns bigint language plpgsql as $fn$
+  p_expect bigint, p_value text, p_delete boolean, p_max_objects bigint
+) returns bigint[] language plpgsql as $fn$
 declare
   cur bigint;
   nrv bigint;
   etype text;
+  cnt bigint;
 begin
   perform pg_advisory_xact_lock(${WRITE_LOCK});
   select rv into cur from apiserver.objects
     where cluster = p_cluster and resource = p_resource and namespace = p_namespace and name = p_name;
   if p_expect is null then
-    if cur is not null then return -1; end if;
+    if cur is not null then return array[-1, null]::bigint[]; end if;
   else
-    if cur is null then return -2; end if;
-    if cur <> p_expect then return -3; end if;
+    if cur is null then return array[-2, null]::bigint[]; end if;
+    if cur <> p_expect then return array[-3, null]::bigint[]; end if;
+  end if;
+  if p_max_objects is not null and cur is null and not p_delete then
+    select objects into cnt from apiserver.cluster_object_counts where cluster = p_cluster;
+    if coalesce(cnt, 0) >= p_max_objects then return array[-4, coalesce(cnt, 0)]::bigint[]; end if;
   end if;
   update apiserver.meta set rv = rv + 1 where id = 1 returning rv into nrv;
   if p_delete then
@@ -120,7 +129,8 @@ begin
       values (p_cluster, p_resource, p_namespace, p_name, nrv, p_value);
     etype := 'ADDED';
     insert into apiserver.cluster_object_counts (cluster, objects) values (p_cluster, 1)
-      on conflict (cluster) do update set objects = apiserver.cluster_object_counts.objects + 1;
+      on conflict (cluster) do update set objects = apiserver.cluster_object_counts.objects + 1
+      returning objects into cnt;
   else
     update apiserver.objects set rv = nrv, value = p_value
       where cluster = p_cluster and resource = p_resource and namespace = p_namespace and name = p_name;
@@ -129,8 +139,17 @@ begin
   insert into apiserver.events (rv, cluster, resource, namespace, name, type, value)
     values (nrv, p_cluster, p_resource, p_namespace, p_name, etype, p_value);
   perform pg_notify('${EVENTS_CHANNEL}', nrv::text);
-  return nrv;
+  return array[nrv, cnt];
 end $fn$;
+
+-- The earlier signature (no cap, the revision or code alone), kept for replicas of the previous
+-- version that share this database during an upgrade.
+create or replace function apiserver.put(
+  p_cluster text, p_resource text, p_namespace text, p_name text,
+  p_expect bigint, p_value text, p_delete boolean
+) returns bigint language sql as $fn$
+  select (apiserver.put(p_cluster, p_resource, p_namespace, p_name, p_expect, p_value, p_delete, null::bigint))[1];
+$fn$;
 `;
 
 /** Creates or upgrades the `apiserver` schema; safe to run from several replicas at once. */

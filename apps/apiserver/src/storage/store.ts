@@ -18,7 +18,17 @@ export interface EventRow extends StoredRow {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
 }
 
-export type PutResult = { ok: true; rv: number } | { ok: false; why: 'exists' | 'missing' | 'conflict' };
+/**
+ * `objects`: how many objects the logical cluster holds after a successful create, or
+ * at a refusal for the object cap (`capped`); absent otherwise.
+ */
+export type PutResult = { ok: true; rv: number; objects?: number } | { ok: false; why: 'exists' | 'missing' | 'conflict' | 'capped'; objects?: number };
+
+/** Options of one write. */
+export interface PutOptions {
+  /** Refuse a create (`capped`) when the logical cluster already holds this many objects; checked under the write lock. */
+  maxObjects?: number;
+}
 
 export interface ListQuery {
   /** `null` lists across every logical cluster (wildcard). */
@@ -62,13 +72,16 @@ interface RawRow {
   type?: string;
 }
 
-function putResult(rv: string | undefined): PutResult {
-  const n = Number(rv);
-  if (n > 0) return { ok: true, rv: n };
-  return { ok: false, why: n === -1 ? 'exists' : n === -2 ? 'missing' : 'conflict' };
+/** `apiserver.put` answers `{revision or code, objects after a create}` (see migrate.ts). */
+function putResult(raw: readonly (string | null)[] | null | undefined): PutResult {
+  const n = Number(raw?.[0]);
+  const objects = raw?.[1] === null || raw?.[1] === undefined ? undefined : Number(raw[1]);
+  const extra = objects === undefined ? {} : { objects };
+  if (n > 0) return { ok: true, rv: n, ...extra };
+  return { ok: false, why: n === -1 ? 'exists' : n === -2 ? 'missing' : n === -4 ? 'capped' : 'conflict', ...extra };
 }
 
-/** Writes per group commit: a statement of 64 puts is 448 parameters, far below pg's limit. */
+/** Writes per group commit: a statement of 64 puts is 512 parameters, far below pg's limit. */
 const MAX_GROUP_COMMIT = 64;
 
 interface PendingPut {
@@ -76,6 +89,7 @@ interface PendingPut {
   expectRv: number | null;
   value: string;
   remove: boolean;
+  maxObjects: number | null;
   resolve(result: PutResult): void;
   reject(err: unknown): void;
 }
@@ -112,10 +126,18 @@ export class Store {
    * Each put in a batch still has its own precondition and result, and revisions follow
    * arrival order.
    */
-  put(key: ObjectKey, expectRv: number | null, value: string, remove = false, client: pg.ClientBase | pg.Pool = this.pool): Promise<PutResult> {
-    if (client !== this.pool) return this.putOn(client, key, expectRv, value, remove);
+  put(
+    key: ObjectKey,
+    expectRv: number | null,
+    value: string,
+    remove = false,
+    client: pg.ClientBase | pg.Pool = this.pool,
+    options: PutOptions = {},
+  ): Promise<PutResult> {
+    const maxObjects = options.maxObjects ?? null;
+    if (client !== this.pool) return this.putOn(client, key, expectRv, value, remove, maxObjects).then((r) => this.written(key, r));
     return new Promise<PutResult>((resolve, reject) => {
-      this.pending.push({ key, expectRv, value, remove, resolve, reject });
+      this.pending.push({ key, expectRv, value, remove, maxObjects, resolve, reject });
       if (!this.flushing) void this.flushPending();
     });
   }
@@ -130,15 +152,19 @@ export class Store {
         const batch = this.pending.splice(0, MAX_GROUP_COMMIT);
         if (batch.length === 1) {
           const [one] = batch as [PendingPut];
-          await this.putOn(this.pool, one.key, one.expectRv, one.value, one.remove).then(one.resolve, one.reject);
+          await this.putOn(this.pool, one.key, one.expectRv, one.value, one.remove, one.maxObjects).then(
+            (r) => one.resolve(this.written(one.key, r)),
+            one.reject,
+          );
           continue;
         }
         try {
           const results = await this.putMany(this.pool, batch);
-          for (const [i, p] of batch.entries()) p.resolve(results[i]!);
+          for (const [i, p] of batch.entries()) p.resolve(this.written(p.key, results[i]!));
         } catch {
           // One bad write must not fail its neighbours: retry each on its own.
-          for (const p of batch) await this.putOn(this.pool, p.key, p.expectRv, p.value, p.remove).then(p.resolve, p.reject);
+          for (const p of batch)
+            await this.putOn(this.pool, p.key, p.expectRv, p.value, p.remove, p.maxObjects).then((r) => p.resolve(this.written(p.key, r)), p.reject);
         }
       }
     } finally {
@@ -146,28 +172,52 @@ export class Store {
     }
   }
 
-  private async putOn(client: pg.ClientBase | pg.Pool, key: ObjectKey, expectRv: number | null, value: string, remove: boolean): Promise<PutResult> {
-    const { rows } = await client.query<{ rv: string }>({
-      name: 'apiserver_put',
-      text: 'select apiserver.put($1, $2, $3, $4, $5, $6, $7) as rv',
-      values: [key.cluster, key.resource, key.namespace, key.name, expectRv, value, remove],
+  /**
+   * Every successful write this process makes, as soon as `apiserver.put` answered (inside a
+   * transaction: before its commit, which is earlier than any client can be told of it).
+   * Caches use it to know which revision they must have seen before they may answer.
+   */
+  readonly writeListeners = new Set<(key: ObjectKey, rv: number) => void>();
+
+  private written(key: ObjectKey, result: PutResult): PutResult {
+    if (result.ok) for (const fn of this.writeListeners) fn(key, result.rv);
+    return result;
+  }
+
+  private async putOn(
+    client: pg.ClientBase | pg.Pool,
+    key: ObjectKey,
+    expectRv: number | null,
+    value: string,
+    remove: boolean,
+    maxObjects: number | null,
+  ): Promise<PutResult> {
+    const { rows } = await client.query<{ r: (string | null)[] }>({
+      name: 'apiserver_put_capped',
+      text: 'select apiserver.put($1, $2, $3, $4, $5, $6, $7, $8) as r',
+      values: [key.cluster, key.resource, key.namespace, key.name, expectRv, value, remove, maxObjects],
     });
-    return putResult(rows[0]?.rv);
+    return putResult(rows[0]?.r);
   }
 
   /** Several puts as one statement (one transaction when autocommitted); target-list expressions run left to right. */
   private async putMany(
     client: pg.ClientBase | pg.Pool,
-    entries: readonly { key: ObjectKey; value: string; expectRv?: number | null; remove?: boolean }[],
+    entries: readonly { key: ObjectKey; value: string; expectRv?: number | null; remove?: boolean; maxObjects?: number | null }[],
   ): Promise<PutResult[]> {
     if (entries.length === 0) return [];
     const values: unknown[] = [];
-    const calls = entries.map(({ key, value, expectRv, remove }, i) => {
-      values.push(key.cluster, key.resource, key.namespace, key.name, expectRv ?? null, value, remove ?? false);
-      const b = i * 7;
-      return `apiserver.put($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::bigint, $${b + 6}, $${b + 7}::boolean) as r${i}`;
+    const calls = entries.map(({ key, value, expectRv, remove, maxObjects }, i) => {
+      values.push(key.cluster, key.resource, key.namespace, key.name, expectRv ?? null, value, remove ?? false, maxObjects ?? null);
+      const b = i * 8;
+      return `apiserver.put($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::bigint, $${b + 6}, $${b + 7}::boolean, $${b + 8}::bigint) as r${i}`;
     });
-    const { rows } = await client.query<Record<string, string>>(`select ${calls.join(', ')}`, values);
+    // Group-commit shapes are named per size, so Postgres parses and plans each once per connection;
+    // the rare large batches (cluster removal) stay unnamed rather than pile up prepared statements.
+    const text = `select ${calls.join(', ')}`;
+    const { rows } = await client.query<Record<string, (string | null)[]>>(
+      entries.length <= MAX_GROUP_COMMIT ? { name: `apiserver_put_many_${entries.length}`, text, values } : { text, values },
+    );
     return entries.map((_, i) => putResult(rows[0]?.[`r${i}`]));
   }
 
@@ -179,7 +229,8 @@ export class Store {
    * as in put (default: create). Returns each result.
    */
   async createMany(entries: { key: ObjectKey; value: string; expectRv?: number; remove?: boolean }[], client: pg.ClientBase): Promise<PutResult[]> {
-    return this.putMany(client, entries);
+    const results = await this.putMany(client, entries);
+    return results.map((r, i) => this.written(entries[i]!.key, r));
   }
 
   async currentRv(): Promise<number> {
