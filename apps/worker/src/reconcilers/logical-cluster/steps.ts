@@ -1,8 +1,7 @@
-import { loadClusterTemplateForWorkspaceType } from '@atrium/db';
 import { isNotFound, type KcpClient, templateWorkspaceType, type Workspace } from '@atrium/kube';
 import { applyWorkspaceType, desiredWorkspaceType } from '../../tasks/template-workspace-type.js';
 import { LOGICAL_CLUSTER_ID_LABEL, MANAGED_BY, MANAGED_BY_LABEL, ORG_ID_LABEL, orgAdminsGroup, teamGroup } from './labels.js';
-import { CONTINUE, type ReconcileContext, type Step, type StepResult, TerminalError } from './types.js';
+import { CONTINUE, type ReconcileContext, type Step, type StepResult } from './types.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -76,14 +75,14 @@ export const ensureParentWorkspaces: Step = {
 export const ensureTemplateWorkspaceType: Step = {
   name: 'ensure-template-workspace-type',
   async run(ctx) {
-    const loaded = await loadClusterTemplateForWorkspaceType(ctx.prisma, { orgId: ctx.cluster.orgId, logicalClusterId: ctx.cluster.id });
-    if (!loaded) throw new TerminalError(`cluster ${ctx.cluster.kcpPath} has no template`);
-    const ref = templateWorkspaceType(loaded.orgSlug, loaded.template.slug);
-    const version = `${loaded.template.id}@${loaded.template.updatedAt.getTime()}`;
+    // The template row came with the cluster's (one query per pass); its version is the row's updatedAt.
+    const { orgId, orgSlug, ...template } = ctx.cluster.template;
+    const ref = templateWorkspaceType(orgSlug, template.slug);
+    const version = `${template.id}@${template.updatedAt.getTime()}`;
     const types = knownTo(ctx.kcp).types;
     const key = `${ref.path}:${ref.name}`;
     if (types.get(key) !== version) {
-      await applyWorkspaceType(ctx.kcp, ref, desiredWorkspaceType(loaded.orgId, loaded.template));
+      await applyWorkspaceType(ctx.kcp, ref, desiredWorkspaceType(orgId, template));
       types.set(key, version);
     }
     ctx.workspaceType = ref;
