@@ -6,6 +6,7 @@ import pg from 'pg';
 import YAML from 'yaml';
 import { limitRanger, namespaceLifecycle, objectCountCap, resourceQuota } from './admission/builtin.js';
 import { AdmissionChain } from './admission/chain.js';
+import { AdmissionLookupCache } from './admission/lookup-cache.js';
 import type { MutatingAdmissionPlugin, ValidatingAdmissionPlugin } from './admission/types.js';
 import {
   AGGREGATED_DISCOVERY_TYPE,
@@ -107,6 +108,7 @@ export interface ApiServer {
   workspaces: WorkspaceController;
   crds: CrdController;
   bindings: APIBindingController;
+  lookups: AdmissionLookupCache;
   compact(toRv: number): Promise<number>;
 }
 
@@ -257,7 +259,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     .with(options.admission ?? {})
     // Last: it prices the final object and reserves budget only for writes every other plugin admitted.
     .with({ validating: cost ? [cost.plugin] : [] });
-  const rest = new RestHandler(store, clusters, admission, rbac, logger, cost ? { systemWrites: cost } : {});
+  const lookups = new AdmissionLookupCache(store, hub);
+  const rest = new RestHandler(store, clusters, admission, rbac, logger, { lookups, ...(cost ? { systemWrites: cost } : {}) });
   const crds = new CrdController({ store, registry, hub, logger, remove: (key, rv, value) => rest.removeStored(key, rv, value) });
   await crds.start();
   const bindings = new APIBindingController({ store, clusters, registry, hub, logger });
@@ -539,6 +542,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     workspaces,
     crds,
     bindings,
+    lookups,
     compact: (toRv) => store.compact(toRv),
     async close() {
       if (compactionTimer) clearInterval(compactionTimer);

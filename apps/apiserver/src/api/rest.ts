@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@atrium/config';
 import type { AdmissionChain } from '../admission/chain.js';
+import type { AdmissionLookupCache } from '../admission/lookup-cache.js';
 import {
   type AdmissionAttributes,
   type AdmissionContext,
@@ -105,6 +106,8 @@ export interface RestOptions {
   maxRetries?: number;
   /** Steps that the server's own writes need (the cost ledger releases or re-records prices). */
   systemWrites?: SystemWriteHook;
+  /** Serves admission's Namespace / ResourceQuota / LimitRange lookups without a read each (see lookup-cache.ts). */
+  lookups?: AdmissionLookupCache;
 }
 
 /**
@@ -128,12 +131,19 @@ export class RestHandler {
   }
 
   private reader(cluster: LogicalCluster): AdmissionReader {
+    const lookups = this.options.lookups;
     return {
       get: async (group, plural, namespace, name) => {
-        const row = await this.store.get(storageKey(cluster.name, group, plural, namespace, name));
+        const row =
+          lookups && group === '' && plural === 'namespaces'
+            ? await lookups.namespace(cluster.name, name)
+            : await this.store.get(storageKey(cluster.name, group, plural, namespace, name));
         return row ? decodeRow(row) : undefined;
       },
       list: async (group, plural, namespace) => {
+        if (lookups && group === '' && (plural === 'resourcequotas' || plural === 'limitranges') && namespace !== undefined) {
+          return (await lookups.list(cluster.name, plural, namespace)).map((row) => decodeRow(row));
+        }
         const { rows } = await this.store.list({ cluster: cluster.name, resource: storageResource({ group, plural }), namespace, limit: 10_000 });
         return rows.map((row) => decodeRow(row));
       },

@@ -214,6 +214,20 @@ export class WatchHub {
     return subscription;
   }
 
+  /**
+   * Calls `fn` synchronously for every dispatched revision after `afterRv`, oldest first, from the
+   * ring; false (and no calls) when the ring no longer reaches back that far. Used to bring a
+   * snapshot read at `afterRv` up to `lastRv` with nothing able to slip in between.
+   */
+  replaySince(afterRv: number, fn: (event: EventRow) => void): boolean {
+    if (afterRv >= this.lastRv) return true;
+    if (afterRv < this.ringFromRv) return false;
+    let i = this.ring.length;
+    while (i > 0 && this.ring[i - 1]!.rv > afterRv) i--;
+    for (; i < this.ring.length; i++) fn(this.ring[i]!);
+    return true;
+  }
+
   get watcherCount(): number {
     let n = 0;
     for (const s of this.byResource.values()) n += s.size;

@@ -2,8 +2,10 @@
  * Built-in admission where it became cheaper: the object cap enforced by the write itself,
  * and ResourceQuota / LimitRange / Namespace lookups served from the watch-fed cache.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrateApiserverSchema } from '../storage/migrate.js';
+import { Store } from '../storage/store.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 const CAP = 12;
@@ -93,5 +95,121 @@ describe('object cap per logical cluster', () => {
     );
     expect(Number(rows[0]?.rv)).toBeGreaterThan(0);
     expect((await t.request('GET', `${cmPath('root')}/old-caller`)).status).toBe(200);
+  });
+});
+
+describe('Namespace, ResourceQuota and LimitRange lookups from the watch-fed cache', () => {
+  let u: TestServer;
+  let other: Store;
+  let otherPool: pg.Pool;
+  let cluster: string;
+  const path = 'root:quotas';
+
+  beforeAll(async () => {
+    u = await startTestServer();
+    cluster = (await u.server.clusters.create(path)).name;
+    // Another API server process on the same database: its writes reach this one only through Postgres.
+    otherPool = new pg.Pool({ connectionString: u.database.url, max: 2 });
+    other = new Store(otherPool);
+  });
+  afterAll(async () => {
+    await otherPool?.end();
+    await u?.stop();
+  });
+
+  const post = (namespace: string, body: unknown, kind = 'configmaps') =>
+    u.request('POST', `/clusters/${path}/api/v1/namespaces/${namespace}/${kind}`, { body });
+  const quota = (name: string, namespace: string, hard: Record<string, string>) => ({
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name, namespace },
+    spec: { hard },
+  });
+  const message = async (res: Response) => ((await res.json()) as { message: string }).message;
+  /** Stops the watch hub from reading new revisions: the cache then learns nothing from it. */
+  const freezeHub = () => vi.spyOn(u.server.hub, 'pump').mockImplementation(() => undefined);
+
+  it('honours a quota this process just wrote even when its watch hub has not seen it, then serves creates without reads', async () => {
+    expect((await u.request('POST', `/clusters/${path}/api/v1/namespaces`, { body: { metadata: { name: 'q1' } } })).status).toBe(201);
+    expect((await post('q1', configMap('warm'))).status).toBe(201);
+    const frozen = freezeHub();
+    try {
+      expect((await post('q1', quota('rq', 'q1', { 'count/configmaps': '2' }), 'resourcequotas')).status).toBe(201);
+      expect((await post('q1', configMap('second'))).status).toBe(201);
+      const refused = await post('q1', configMap('third'));
+      expect(refused.status).toBe(403);
+      expect(await message(refused)).toBe(
+        'configmaps "third" is forbidden: exceeded quota: rq, requested: count/configmaps=1, used: count/configmaps=2, limited: count/configmaps=2',
+      );
+    } finally {
+      frozen.mockRestore();
+    }
+    u.server.hub.pump();
+    // Once the hub has caught up, creates in this namespace read neither the namespace nor its quotas.
+    await expect.poll(() => u.server.hub.lastRv).toBeGreaterThanOrEqual(await u.server.store.currentRv());
+    await u.request('DELETE', `/clusters/${path}/api/v1/namespaces/q1/resourcequotas/rq`);
+    expect((await post('q1', configMap('third'))).status).toBe(201);
+    await expect.poll(() => u.server.hub.lastRv).toBeGreaterThanOrEqual(await u.server.store.currentRv());
+    const list = vi.spyOn(u.server.store, 'list');
+    const get = vi.spyOn(u.server.store, 'get');
+    const live = u.server.lookups.liveReads;
+    try {
+      for (let i = 0; i < 5; i++) expect((await post('q1', configMap(`free${i}`))).status).toBe(201);
+      expect(list).not.toHaveBeenCalled();
+      expect(get).not.toHaveBeenCalled();
+      expect(u.server.lookups.liveReads).toBe(live);
+    } finally {
+      list.mockRestore();
+      get.mockRestore();
+    }
+  });
+
+  it('fills defaults from a LimitRange this process just wrote, hub or not', async () => {
+    expect((await u.request('POST', `/clusters/${path}/api/v1/namespaces`, { body: { metadata: { name: 'lr' } } })).status).toBe(201);
+    const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'app', image: 'nginx' }] } });
+    expect((await post('lr', pod('before'), 'pods')).status).toBe(201);
+    const frozen = freezeHub();
+    try {
+      const range = {
+        apiVersion: 'v1',
+        kind: 'LimitRange',
+        metadata: { name: 'defaults' },
+        spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '250m' } }] },
+      };
+      expect((await post('lr', range, 'limitranges')).status).toBe(201);
+      const created = (await (await post('lr', pod('after'), 'pods')).json()) as {
+        spec: { containers: { resources?: { requests?: Record<string, string> } }[] };
+      };
+      expect(created.spec.containers[0]?.resources?.requests).toEqual({ cpu: '250m' });
+    } finally {
+      frozen.mockRestore();
+    }
+  });
+
+  it('honours a quota written by another process once its revision arrives (as an informer would)', async () => {
+    expect((await u.request('POST', `/clusters/${path}/api/v1/namespaces`, { body: { metadata: { name: 'q2' } } })).status).toBe(201);
+    expect((await post('q2', configMap('a'))).status).toBe(201);
+    const value = JSON.stringify({ ...quota('elsewhere', 'q2', { 'count/configmaps': '1' }), metadata: { name: 'elsewhere', namespace: 'q2', uid: 'u-1' } });
+    expect((await other.put({ cluster, resource: 'resourcequotas', namespace: 'q2', name: 'elsewhere' }, null, value)).ok).toBe(true);
+    await expect.poll(async () => (await post('q2', configMap(`b${Math.random().toString(36).slice(2, 8)}`))).status, { timeout: 5000 }).toBe(403);
+  });
+
+  it('sees a namespace created elsewhere at once, and one terminated elsewhere once its revision arrives', async () => {
+    const ns = (name: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: `u-${name}`, ...extra }, status: { phase: 'Active' } });
+    const key = { cluster, resource: 'namespaces', namespace: '', name: 'made-elsewhere' };
+    // "Not found" is always confirmed live, so a namespace another replica just made is usable immediately.
+    const missing = await post('made-elsewhere', configMap('x'));
+    expect(missing.status).toBe(404);
+    const made = await other.put(key, null, ns('made-elsewhere'));
+    expect(made.ok).toBe(true);
+    expect((await post('made-elsewhere', configMap('x'))).status).toBe(201);
+
+    const terminating = await other.put(key, made.ok ? made.rv : 0, ns('made-elsewhere', { deletionTimestamp: '2026-01-01T00:00:00Z' }));
+    expect(terminating.ok).toBe(true);
+    await expect.poll(async () => (await post('made-elsewhere', configMap(`y${Math.random().toString(36).slice(2, 8)}`))).status, { timeout: 5000 }).toBe(403);
+    expect(await message(await post('made-elsewhere', configMap('z')))).toBe(
+      'configmaps "z" is forbidden: unable to create new content in namespace made-elsewhere because it is being terminated',
+    );
   });
 });

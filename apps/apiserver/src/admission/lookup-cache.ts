@@ -1,0 +1,116 @@
+import type { EventRow, ObjectKey, Store, StoredRow } from '../storage/store.js';
+import type { WatchHub } from '../storage/watch-hub.js';
+
+/** What admission looks up on nearly every namespaced create: the namespace, its quotas, its LimitRanges. */
+const CACHED = new Set(['namespaces', 'resourcequotas', 'limitranges']);
+/** A namespace holding more of these than this is read live every time rather than cached. */
+const MAX_LISTED = 10_000;
+const MAX_ENTRIES = 100_000;
+
+interface Entry {
+  /** The snapshot revision the entry was read at; only events after it change it. */
+  fromRv: number;
+  rows: Map<string, StoredRow>;
+}
+
+/**
+ * Admission's lookups of Namespaces, ResourceQuotas and LimitRanges, served the way
+ * kube-apiserver's admission plugins use informers: an entry is filled by one live read
+ * (a snapshot with its revision) and then kept current from this process's watch hub,
+ * which sees every committed revision in commit order.
+ *
+ * Why an answer from here is never older than what this process already acknowledged:
+ * every write this process makes to one of these kinds raises `mustSee[cluster]` to its
+ * revision as soon as `apiserver.put` returns (before the commit, so before any client is
+ * told). An entry is current through max(its snapshot, the hub's last dispatched revision);
+ * a lookup whose entry is not current through `mustSee` reads live instead. Writes by other
+ * processes arrive through the hub (LISTEN/NOTIFY), as late as an informer's would.
+ *
+ * Only positive namespace answers are served from here: "namespace not found" is always
+ * confirmed live, as kube-apiserver's NamespaceLifecycle does, since a namespace just made
+ * by another replica may not have reached this one yet.
+ */
+export class AdmissionLookupCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly mustSee = new Map<string, number>();
+  /** Live reads made (tests and benchmarks check how often the cache was bypassed). */
+  liveReads = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly hub: WatchHub,
+  ) {
+    hub.eventListeners.add((event) => this.apply(event));
+    store.writeListeners.add((key, rv) => this.wrote(key, rv));
+  }
+
+  /** The namespace object's stored row, or undefined when it does not exist (confirmed live). */
+  async namespace(cluster: string, name: string): Promise<StoredRow | undefined> {
+    const hit = this.current(entryKey(cluster, 'namespaces', '', name), cluster);
+    const row = hit?.rows.get(name);
+    if (row) return row;
+    return (await this.read(cluster, 'namespaces', '', name))[0];
+  }
+
+  /** Every ResourceQuota or LimitRange (`resource`) in one namespace. */
+  async list(cluster: string, resource: 'resourcequotas' | 'limitranges', namespace: string): Promise<StoredRow[]> {
+    const hit = this.current(entryKey(cluster, resource, namespace), cluster);
+    if (hit) return [...hit.rows.values()];
+    return this.read(cluster, resource, namespace);
+  }
+
+  private current(key: string, cluster: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    return Math.max(entry.fromRv, this.hub.lastRv) >= (this.mustSee.get(cluster) ?? 0) ? entry : undefined;
+  }
+
+  private async read(cluster: string, resource: string, namespace: string, name?: string): Promise<StoredRow[]> {
+    this.liveReads++;
+    const { rv, rows } = await this.store.list({ cluster, resource, namespace, ...(name !== undefined ? { name } : {}), limit: MAX_LISTED });
+    if (rows.length >= MAX_LISTED) return rows;
+    const key = name !== undefined ? entryKey(cluster, resource, '', name) : entryKey(cluster, resource, namespace);
+    const entry: Entry = { fromRv: rv, rows: new Map(rows.map((r) => [r.name, r])) };
+    // The hub may already have dispatched revisions after this snapshot; they never reach the entry
+    // through `apply` any more, so they are replayed from the ring now, synchronously, before anything
+    // else can run. When the ring no longer reaches back, the answer is used once and not kept.
+    if (!this.hub.replaySince(rv, (event) => this.applyTo(entry, key, event))) return rows;
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(key, entry);
+    return rows;
+  }
+
+  private wrote(key: ObjectKey, rv: number): void {
+    if (!CACHED.has(key.resource)) return;
+    if (rv > (this.mustSee.get(key.cluster) ?? 0)) this.mustSee.set(key.cluster, rv);
+  }
+
+  private apply(event: EventRow): void {
+    if (!CACHED.has(event.resource)) return;
+    const key =
+      event.resource === 'namespaces' ? entryKey(event.cluster, 'namespaces', '', event.name) : entryKey(event.cluster, event.resource, event.namespace);
+    const entry = this.entries.get(key);
+    if (entry) this.applyTo(entry, key, event);
+  }
+
+  private applyTo(entry: Entry, key: string, event: EventRow): void {
+    if (event.rv <= entry.fromRv) return;
+    const eventKey =
+      event.resource === 'namespaces' ? entryKey(event.cluster, 'namespaces', '', event.name) : entryKey(event.cluster, event.resource, event.namespace);
+    if (eventKey !== key) return;
+    if (event.type === 'DELETED') entry.rows.delete(event.name);
+    else
+      entry.rows.set(event.name, {
+        cluster: event.cluster,
+        resource: event.resource,
+        namespace: event.namespace,
+        name: event.name,
+        rv: event.rv,
+        value: event.value,
+      });
+  }
+}
+
+function entryKey(cluster: string, resource: string, namespace: string, name?: string): string {
+  return name === undefined ? `${cluster}\u0000${resource}\u0000${namespace}` : `${cluster}\u0000${resource}\u0000${namespace}\u0000${name}`;
+}
