@@ -259,7 +259,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     .with(options.admission ?? {})
     // Last: it prices the final object and reserves budget only for writes every other plugin admitted.
     .with({ validating: cost ? [cost.plugin] : [] });
-  const lookups = new AdmissionLookupCache(store, hub);
+  const lookups = new AdmissionLookupCache(store, hub, clusters);
   const rest = new RestHandler(store, clusters, admission, rbac, logger, { lookups, ...(cost ? { systemWrites: cost } : {}) });
   const crds = new CrdController({ store, registry, hub, logger, remove: (key, rv, value) => rest.removeStored(key, rv, value) });
   await crds.start();

@@ -1,3 +1,4 @@
+import type { ClusterDirectory } from '../storage/clusters.js';
 import type { EventRow, ObjectKey, Store, StoredRow } from '../storage/store.js';
 import type { WatchHub } from '../storage/watch-hub.js';
 
@@ -39,9 +40,11 @@ export class AdmissionLookupCache {
   constructor(
     private readonly store: Store,
     private readonly hub: WatchHub,
+    clusters?: ClusterDirectory,
   ) {
     hub.eventListeners.add((event) => this.apply(event));
     store.writeListeners.add((key, rv) => this.wrote(key, rv));
+    clusters?.createdListeners.add((cluster, written) => this.seedCreated(cluster.name, written));
   }
 
   /** The namespace object's stored row, or undefined when it does not exist (confirmed live). */
@@ -70,14 +73,51 @@ export class AdmissionLookupCache {
     const { rv, rows } = await this.store.list({ cluster, resource, namespace, ...(name !== undefined ? { name } : {}), limit: MAX_LISTED });
     if (rows.length >= MAX_LISTED) return rows;
     const key = name !== undefined ? entryKey(cluster, resource, '', name) : entryKey(cluster, resource, namespace);
-    const entry: Entry = { fromRv: rv, rows: new Map(rows.map((r) => [r.name, r])) };
-    // The hub may already have dispatched revisions after this snapshot; they never reach the entry
-    // through `apply` any more, so they are replayed from the ring now, synchronously, before anything
-    // else can run. When the ring no longer reaches back, the answer is used once and not kept.
-    if (!this.hub.replaySince(rv, (event) => this.applyTo(entry, key, event))) return rows;
+    this.install(key, { fromRv: rv, rows: new Map(rows.map((r) => [r.name, r])) });
+    return rows;
+  }
+
+  /**
+   * A logical cluster this process just created holds exactly `written` (its name is new, and
+   * the objects went in one statement under the write lock): its namespaces, and their quotas
+   * and LimitRanges (none, usually), are known as of the last of those revisions without a read.
+   */
+  seedCreated(cluster: string, written: readonly { key: ObjectKey; value: string; rv: number }[]): void {
+    const mine = written.filter((w) => w.key.cluster === cluster);
+    if (mine.length === 0) return;
+    const fromRv = Math.max(...mine.map((w) => w.rv));
+    const seeded = new Map<string, Entry>();
+    const entry = (key: string) => {
+      let e = seeded.get(key);
+      if (!e) {
+        e = { fromRv, rows: new Map() };
+        seeded.set(key, e);
+      }
+      return e;
+    };
+    for (const w of mine) {
+      if (w.key.resource !== 'namespaces') continue;
+      entry(entryKey(cluster, 'namespaces', '', w.key.name)).rows.set(w.key.name, { ...w.key, rv: w.rv, value: w.value });
+      entry(entryKey(cluster, 'resourcequotas', w.key.name));
+      entry(entryKey(cluster, 'limitranges', w.key.name));
+    }
+    for (const w of mine) {
+      if (w.key.resource === 'resourcequotas' || w.key.resource === 'limitranges') {
+        entry(entryKey(cluster, w.key.resource, w.key.namespace)).rows.set(w.key.name, { ...w.key, rv: w.rv, value: w.value });
+      }
+    }
+    for (const [key, e] of seeded) this.install(key, e);
+  }
+
+  /** Brings an entry read (or known) at `fromRv` up to the hub and keeps it; false when that is no longer possible. */
+  private install(key: string, entry: Entry): boolean {
+    // The hub may already have dispatched revisions after the entry's; they never reach it through
+    // `apply` any more, so they are replayed from the ring now, synchronously, before anything else
+    // can run. When the ring no longer reaches back, the entry is not kept.
+    if (!this.hub.replaySince(entry.fromRv, (event) => this.applyTo(entry, key, event))) return false;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(key, entry);
-    return rows;
+    return true;
   }
 
   private wrote(key: ObjectKey, rv: number): void {

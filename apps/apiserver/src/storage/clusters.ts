@@ -117,6 +117,11 @@ const toCluster = (r: Row): LogicalCluster => ({
  */
 export class ClusterDirectory {
   private readonly cache = new Map<string, { cluster: LogicalCluster | null; at: number }>();
+  /**
+   * Called after a logical cluster's creation committed, with every object written with it and
+   * its revision (caches seed themselves from it: a new cluster holds exactly these objects).
+   */
+  readonly createdListeners = new Set<(cluster: LogicalCluster, written: { key: ObjectKey; value: string; rv: number }[]) => void>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -133,6 +138,9 @@ export class ClusterDirectory {
       values: [pathOrName],
     });
     const cluster = rows[0] ? toCluster(rows[0]) : null;
+    // A create that committed while this read was in flight already cached the cluster: keep that.
+    const since = this.cache.get(pathOrName);
+    if (cluster === null && since?.cluster) return since.cluster;
     if (this.cache.size > 100_000) this.cache.clear();
     this.cache.set(pathOrName, { cluster, at: now });
     return cluster;
@@ -202,11 +210,20 @@ export class ClusterDirectory {
       }
       const extra = options.alsoWrite?.(cluster) ?? [];
       // One statement for all objects: the global write lock is held for one round trip plus the commit.
-      const results = await this.store.createMany([...objects, ...extra], client);
+      const all = [...objects, ...extra];
+      const results = await this.store.createMany(all, client);
       if (results.some((r) => !r.ok)) throw new WriteConflictError(`logical cluster "${path}": a write made with it lost a race`);
       await client.query('commit');
-      this.cache.delete(path);
-      this.cache.delete(name);
+      // Committed, so this is the truth for both keys (the path's first request and cost admission's
+      // lookup by name then need no read); it replaces any brief negative answer from before.
+      const at = Date.now();
+      this.cache.set(path, { cluster, at });
+      this.cache.set(name, { cluster, at });
+      const written = all.flatMap((o, i) => {
+        const r = results[i];
+        return r?.ok ? [{ key: o.key, value: o.value, rv: r.rv }] : [];
+      });
+      for (const fn of this.createdListeners) fn(cluster, written);
       return cluster;
     } catch (e) {
       await client.query('rollback').catch(() => undefined);

@@ -186,6 +186,36 @@ describe('Namespace, ResourceQuota and LimitRange lookups from the watch-fed cac
     }
   });
 
+  it('knows a logical cluster it just created: the first create in it reads neither namespace, quotas nor the cluster row', async () => {
+    const created = await u.server.clusters.create('root:fresh');
+    const list = vi.spyOn(u.server.store, 'list');
+    const get = vi.spyOn(u.server.store, 'get');
+    const query = vi.spyOn(u.server.pool, 'query');
+    const live = u.server.lookups.liveReads;
+    try {
+      const res = await u.request('POST', '/clusters/root:fresh/api/v1/namespaces/default/limitranges', {
+        body: { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'd' }, spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '1' } }] } },
+      });
+      expect(res.status).toBe(201);
+      expect(list).not.toHaveBeenCalled();
+      expect(get).not.toHaveBeenCalled();
+      expect(u.server.lookups.liveReads).toBe(live);
+      // No logical_clusters lookup by path or name either (the statements left are the write, the
+      // watch hub's feed and cost admission's own).
+      const statements = query.mock.calls.map((c) => String((c[0] as { text?: string }).text ?? c[0]));
+      expect(statements.filter((q) => /apiserver\.(logical_clusters|objects|meta)\b/.test(q))).toEqual([]);
+      expect(statements.filter((q) => q.includes('apiserver.put('))).toHaveLength(1);
+    } finally {
+      list.mockRestore();
+      get.mockRestore();
+      query.mockRestore();
+    }
+    // Still exact afterwards: a quota in the new cluster is honoured.
+    const rq = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'rq' }, spec: { hard: { 'count/configmaps': '0' } } };
+    expect((await u.request('POST', '/clusters/root:fresh/api/v1/namespaces/default/resourcequotas', { body: rq })).status).toBe(201);
+    expect((await u.request('POST', `/clusters/${created.path}/api/v1/namespaces/default/configmaps`, { body: configMap('no') })).status).toBe(403);
+  });
+
   it('honours a quota written by another process once its revision arrives (as an informer would)', async () => {
     expect((await u.request('POST', `/clusters/${path}/api/v1/namespaces`, { body: { metadata: { name: 'q2' } } })).status).toBe(201);
     expect((await post('q2', configMap('a'))).status).toBe(201);
