@@ -145,6 +145,186 @@ function sharingDiscovery(shared: Map<string, V1APIResource[]>) {
   };
 }
 
+/**
+ * REST paths of the kinds the provisioning path writes on every cluster, so those calls skip
+ * client-node (its ObjectSerializer and fetch layer cost more CPU than the request itself on a
+ * small machine). Same URLs and verbs as client-node sends: a real kcp sees no difference.
+ * Any other kind goes through client-node and its discovery.
+ */
+const KNOWN_KINDS: Record<string, { prefix: string; plural: string; namespaced: boolean }> = {
+  'v1/Event': { prefix: 'api/v1', plural: 'events', namespaced: true },
+  'v1/LimitRange': { prefix: 'api/v1', plural: 'limitranges', namespaced: true },
+  'v1/ConfigMap': { prefix: 'api/v1', plural: 'configmaps', namespaced: true },
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': { prefix: 'apis/rbac.authorization.k8s.io/v1', plural: 'clusterrolebindings', namespaced: false },
+  [`${TENANCY_API_VERSION}/Workspace`]: { prefix: `apis/${TENANCY_API_VERSION}`, plural: 'workspaces', namespaced: false },
+};
+
+type JsonObject = KubernetesObject & Record<string, unknown>;
+
+interface WorkspaceWaiter {
+  name: string;
+  /** Only states newer than this revision count (the caller has seen this one). */
+  afterRv: number;
+  until: (ws: Workspace) => boolean;
+  onSeen?: (ws: Workspace) => void;
+  done: (ws: Workspace | undefined) => void;
+}
+
+/** How many recently changed Workspaces a parent's watch remembers for waiters that register after the change streamed past. */
+const RECENT_LIMIT = 2048;
+
+/**
+ * One watch on the Workspaces of one parent workspace, shared by every caller waiting for a Workspace
+ * there (e.g. many clusters of a team provisioning at once): a state change reaches its waiter when the
+ * server sends it, instead of after the next poll, and costs no request per waiter. Ends with the server's
+ * timeout and is resumed from the last revision seen while anyone waits.
+ *
+ * Why a waiter never sees a state older than the one it already has: it passes the revision of the state it
+ * holds (its create's or read's answer) and only later revisions are delivered. A change that streamed past
+ * before the waiter registered is kept in `recent` (latest state per name); when `recent` may have dropped it
+ * (evicted, or the stream started after the waiter's revision), the waiter reads the Workspace once instead.
+ */
+class WorkspaceWatch {
+  private readonly waiters = new Set<WorkspaceWaiter>();
+  private readonly recent = new Map<string, { rv: number; ws: Workspace }>();
+  /** 'streaming': a stream runs; 'restarting': one failed and a retry is scheduled; 'idle': nobody waits. */
+  private state: 'idle' | 'streaming' | 'restarting' = 'idle';
+  /** Every change after this revision has been or will be streamed (resumed streams continue the same sequence). */
+  private coveredFromRv = 0;
+  private lastRv = 0;
+  /** Changes at or below this revision may be missing from `recent` (evicted). */
+  private forgottenRv = 0;
+
+  constructor(
+    private readonly open: (query: string) => Promise<http.IncomingMessage>,
+    private readonly read: (name: string) => Promise<Workspace | undefined>,
+  ) {}
+
+  wait(name: string, known: Workspace, timeoutMs: number, until: (ws: Workspace) => boolean, onSeen?: (ws: Workspace) => void): Promise<Workspace | undefined> {
+    const afterRv = Number(known.metadata.resourceVersion);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      const waiter: WorkspaceWaiter = { name, afterRv, until, done: (ws) => finish(ws), ...(onSeen ? { onSeen } : {}) };
+      const finish = (ws: Workspace | undefined) => {
+        if (!this.waiters.delete(waiter)) return;
+        clearTimeout(timer);
+        resolve(ws);
+      };
+      this.waiters.add(waiter);
+      if (this.state === 'idle') {
+        this.coveredFromRv = afterRv;
+        this.start(afterRv);
+      } else if (this.state === 'streaming') {
+        const seen = this.recent.get(name);
+        if (seen && seen.rv > afterRv) this.offer(waiter, seen.ws);
+        else if (afterRv < this.coveredFromRv || afterRv <= this.forgottenRv) void this.catchUp(waiter);
+      }
+      // 'restarting': the restart reads every waiter's Workspace, this one included.
+    });
+  }
+
+  private offer(waiter: WorkspaceWaiter, ws: Workspace): void {
+    waiter.onSeen?.(ws);
+    if (waiter.until(ws)) waiter.done(ws);
+  }
+
+  /** Changes this waiter needs may have streamed past unseen: one read brings it up to date. */
+  private async catchUp(waiter: WorkspaceWaiter): Promise<void> {
+    try {
+      const ws = await this.read(waiter.name);
+      if (ws && this.waiters.has(waiter) && Number(ws.metadata.resourceVersion) > waiter.afterRv) this.offer(waiter, ws);
+    } catch {
+      // The waiter's timeout answers for it; the caller retries.
+    }
+  }
+
+  /** A stream of every change after `fromRv`; without one, a re-list: every current Workspace first, as ADDED. */
+  private start(fromRv: number | undefined): void {
+    this.state = 'streaming';
+    void this.stream(fromRv).then(
+      (next) => this.restart(next),
+      () => this.restart('error'),
+    );
+  }
+
+  private restart(how: 'resume' | 'relist' | 'error'): void {
+    if (this.waiters.size === 0) {
+      this.state = 'idle';
+      this.recent.clear();
+      this.forgottenRv = 0;
+      return;
+    }
+    if (how === 'resume') {
+      this.start(this.lastRv);
+      return;
+    }
+    // A new sequence: what `recent` holds no longer covers everything, so anyone who registers later
+    // with an older revision reads once (a re-list's ADDED events bring the current waiters up to date).
+    this.recent.clear();
+    this.coveredFromRv = Number.MAX_SAFE_INTEGER;
+    if (how === 'relist') {
+      this.start(undefined);
+      return;
+    }
+    // The watch failed (connection, or an answer other than a stream): read each waiter's Workspace and try again.
+    this.state = 'restarting';
+    setTimeout(() => {
+      if (this.state !== 'restarting') return;
+      if (this.waiters.size === 0) {
+        this.restart('resume');
+        return;
+      }
+      this.coveredFromRv = this.lastRv;
+      this.start(this.lastRv);
+      for (const waiter of this.waiters) void this.catchUp(waiter);
+    }, 100).unref();
+  }
+
+  /** Runs one watch request to its end; says how to go on. */
+  private async stream(fromRv: number | undefined): Promise<'resume' | 'relist' | 'error'> {
+    const timeoutSeconds = 25 + Math.floor(Math.random() * 10);
+    const res = await this.open(
+      `watch=true&allowWatchBookmarks=true&timeoutSeconds=${timeoutSeconds}${fromRv !== undefined ? `&resourceVersion=${fromRv}` : ''}`,
+    );
+    if (res.statusCode !== 200) {
+      res.resume();
+      return res.statusCode === 410 ? 'relist' : 'error';
+    }
+    let buffered = '';
+    let outcome: 'resume' | 'relist' = 'resume';
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      buffered += chunk.toString('utf8');
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (line.trim() && this.event(JSON.parse(line) as { type: string; object: KubernetesObject & { code?: number } }) === 'relist') outcome = 'relist';
+      }
+    }
+    return outcome;
+  }
+
+  private event(e: { type: string; object: KubernetesObject & { code?: number } }): 'relist' | undefined {
+    if (e.type === 'ERROR') return e.object.code === 410 ? 'relist' : undefined;
+    const rv = Number(e.object.metadata?.resourceVersion);
+    if (!Number.isSafeInteger(rv)) return undefined;
+    this.lastRv = Math.max(this.lastRv, rv);
+    if (e.type === 'BOOKMARK' || e.type === 'DELETED') return undefined;
+    const parsed = workspaceSchema.safeParse(e.object);
+    if (!parsed.success) return undefined;
+    const ws = parsed.data;
+    const name = ws.metadata.name;
+    this.recent.delete(name);
+    this.recent.set(name, { rv, ws });
+    if (this.recent.size > RECENT_LIMIT) {
+      const [oldest, entry] = this.recent.entries().next().value as [string, { rv: number }];
+      this.recent.delete(oldest);
+      this.forgottenRv = Math.max(this.forgottenRv, entry.rv);
+    }
+    for (const waiter of this.waiters) if (waiter.name === name && rv > waiter.afterRv) this.offer(waiter, ws);
+    return undefined;
+  }
+}
+
 export class KcpClient {
   private readonly clients = new Map<string, KubernetesObjectApi>();
   // Below the server's keep-alive timeout (65 s here, 90 s in Go's net/http), so an idle socket is
@@ -152,6 +332,7 @@ export class KcpClient {
   private readonly agent: http.Agent;
   private readonly discovery = new Map<string, V1APIResource[]>();
   private readonly ObjectApi: ReturnType<typeof sharingDiscovery>;
+  private readonly watches = new Map<string, WorkspaceWatch>();
 
   constructor(private readonly connection: KcpConnection) {
     const pool = { keepAlive: true, timeout: 30_000, maxSockets: 64 };
@@ -180,9 +361,130 @@ export class KcpClient {
     return client;
   }
 
+  /**
+   * The REST path of `object` (or of its collection) in the logical cluster at `path`, when its kind is one
+   * of KNOWN_KINDS; undefined otherwise (the caller uses client-node).
+   */
+  private restPath(path: string, object: KubernetesObject, item: boolean): string | undefined {
+    const kind = KNOWN_KINDS[`${object.apiVersion}/${object.kind}`];
+    if (!kind) return undefined;
+    const namespace = kind.namespaced ? `/namespaces/${encodeURIComponent(object.metadata?.namespace ?? 'default')}` : '';
+    const name = item ? `/${encodeURIComponent(object.metadata?.name ?? '')}` : '';
+    return `/clusters/${path}/${kind.prefix}${namespace}/${kind.plural}${name}`;
+  }
+
+  /**
+   * One JSON request over the pooled agent. A non-2xx answer throws client-node's ApiException (code and
+   * body text), so `isNotFound`, `isConflict` and `describeApiError` treat both paths alike.
+   */
+  private request(method: 'GET' | 'POST' | 'PUT', restPath: string, body?: unknown): Promise<JsonObject> {
+    const url = new URL(this.connection.server);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const transport = url.protocol === 'http:' ? http : https;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(
+        {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port,
+          path: `${url.pathname.replace(/\/+$/, '')}${restPath}`,
+          method,
+          agent: this.agent,
+          headers: {
+            Accept: 'application/json',
+            Authorization: `Bearer ${this.connection.token}`,
+            ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const code = res.statusCode ?? 0;
+            if (code < 200 || code > 299) {
+              reject(new ApiException(code, 'Unsuccessful HTTP Request', text, res.headers as Record<string, string>));
+              return;
+            }
+            try {
+              resolve(JSON.parse(text) as JsonObject);
+            } catch (err) {
+              reject(err);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** Create of a kind in KNOWN_KINDS without client-node; others through it. */
+  private create(path: string, object: KubernetesObject): Promise<KubernetesObject> {
+    const rest = this.restPath(path, object, false);
+    return rest ? this.request('POST', rest, object) : this.objects(path).create(object);
+  }
+
+  private read(path: string, object: KubernetesObject): Promise<KubernetesObject> {
+    const rest = this.restPath(path, object, true);
+    return rest ? this.request('GET', rest) : this.objects(path).read(object as KubernetesObject & { metadata: { name: string } });
+  }
+
+  private replace(path: string, object: KubernetesObject): Promise<KubernetesObject> {
+    const rest = this.restPath(path, object, true);
+    return rest ? this.request('PUT', rest, object) : this.objects(path).replace(object);
+  }
+
+  /**
+   * Waits until the Workspace `known.metadata.name` in `parentPath` satisfies `until` (undefined after
+   * `timeoutMs`), from the shared watch of that parent: states newer than `known` only, each passed to
+   * `onSeen` first. Undefined at once when `known` has no resourceVersion (the caller polls instead).
+   */
+  waitForWorkspace(
+    parentPath: string,
+    known: Workspace,
+    timeoutMs: number,
+    until: (ws: Workspace) => boolean,
+    onSeen?: (ws: Workspace) => void,
+  ): Promise<Workspace | undefined> {
+    let watch = this.watches.get(parentPath);
+    if (!watch) {
+      const collection = `/clusters/${parentPath}/apis/${TENANCY_API_VERSION}/workspaces`;
+      watch = new WorkspaceWatch(
+        (query) => this.openStream(`${collection}?${query}`),
+        (name) => this.getWorkspace(parentPath, name),
+      );
+      this.watches.set(parentPath, watch);
+    }
+    return watch.wait(known.metadata.name, known, timeoutMs, until, onSeen);
+  }
+
+  /** A GET whose response is streamed to the caller (a watch), over the pooled agent. */
+  private openStream(restPath: string): Promise<http.IncomingMessage> {
+    const url = new URL(this.connection.server);
+    const transport = url.protocol === 'http:' ? http : https;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(
+        {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port,
+          path: `${url.pathname.replace(/\/+$/, '')}${restPath}`,
+          method: 'GET',
+          agent: this.agent,
+          headers: { Accept: 'application/json', Authorization: `Bearer ${this.connection.token}` },
+        },
+        resolve,
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
   async getWorkspace(parentPath: string, name: string): Promise<Workspace | undefined> {
     try {
-      const raw = await this.objects(parentPath).read({ apiVersion: TENANCY_API_VERSION, kind: 'Workspace', metadata: { name } });
+      const raw = await this.read(parentPath, { apiVersion: TENANCY_API_VERSION, kind: 'Workspace', metadata: { name } });
       return workspaceSchema.parse(raw);
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -214,7 +516,7 @@ export class KcpClient {
       ...(input.type ? { spec: { type: input.type } } : {}),
     } as KubernetesObject;
     try {
-      return workspaceSchema.parse(await this.objects(parentPath).create(body));
+      return workspaceSchema.parse(await this.create(parentPath, body));
     } catch (err) {
       if (isConflict(err)) return undefined;
       throw err;
@@ -241,7 +543,7 @@ export class KcpClient {
   /** Creates `object` in the logical cluster at `path` unless one of that name exists. */
   async ensureObject<T extends KubernetesObject>(path: string, object: T): Promise<void> {
     try {
-      await this.objects(path).create(object);
+      await this.create(path, object);
     } catch (err) {
       if (!isConflict(err)) throw err;
     }
@@ -253,12 +555,11 @@ export class KcpClient {
    * A concurrent recorder of the same Event is a conflict; re-reading and retrying keeps every occurrence.
    */
   async recordEvent(path: string, input: EventInput): Promise<'created' | 'updated'> {
-    const objects = this.objects(path);
     const ref = { apiVersion: 'v1', kind: 'Event', metadata: { name: input.name, namespace: input.namespace } };
     const at = kubeTime();
     for (let attempt = 0; ; attempt++) {
       try {
-        await objects.create({
+        await this.create(path, {
           ...ref,
           metadata: { ...ref.metadata, ...(input.labels ? { labels: input.labels } : {}) },
           involvedObject: input.involvedObject,
@@ -275,8 +576,8 @@ export class KcpClient {
         if (!isConflict(err)) throw err;
       }
       try {
-        const current = (await objects.read(ref)) as KubernetesObject & { count?: number };
-        await objects.replace({
+        const current = (await this.read(path, ref)) as KubernetesObject & { count?: number };
+        await this.replace(path, {
           ...current,
           involvedObject: input.involvedObject,
           message: input.message,

@@ -26,8 +26,23 @@ function parentAndName(ctx: ReconcileContext): { parent: string; name: string } 
   return { parent: path.slice(0, i), name: path.slice(i + 1) };
 }
 
-/** Polls a Workspace until Ready, within the pass's wait budget. */
-async function waitForReady(ctx: ReconcileContext, parentPath: string, name: string, onPhase?: (ws: Workspace) => void): Promise<Workspace | undefined> {
+/**
+ * Waits for a Workspace to be Ready, within the pass's wait budget. Given the state this pass already
+ * holds (with its resourceVersion), from the parent's shared watch: Ready is seen the moment the server
+ * sends it and costs no request (polling took about 2.4 GETs per cluster and found Ready up to a backoff
+ * step late). Otherwise it polls.
+ */
+async function waitForReady(
+  ctx: ReconcileContext,
+  parentPath: string,
+  name: string,
+  onPhase?: (ws: Workspace) => void,
+  known?: Workspace,
+): Promise<Workspace | undefined> {
+  if (known?.metadata.resourceVersion) {
+    onPhase?.(known);
+    return ctx.kcp.waitForWorkspace(parentPath, known, ctx.waitBudgetMs, (ws) => ws.status?.phase === 'Ready', onPhase);
+  }
   const deadline = Date.now() + ctx.waitBudgetMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
     const ws = await ctx.kcp.getWorkspace(parentPath, name);
@@ -151,12 +166,18 @@ export const waitClusterReady: Step = {
     let ws = ctx.workspace;
     if (ws?.status?.phase !== 'Ready') {
       let initializing = false;
-      ws = await waitForReady(ctx, parent, name, (seen) => {
-        if (seen.status?.phase !== 'Initializing' || initializing) return;
-        initializing = true;
-        const pending = (seen.status as { initializers?: string[] }).initializers ?? [];
-        ctx.events.record('Initializing', `Workspace is initializing${pending.length ? `: waiting for ${pending.join(', ')}` : ''}`);
-      });
+      ws = await waitForReady(
+        ctx,
+        parent,
+        name,
+        (seen) => {
+          if (seen.status?.phase !== 'Initializing' || initializing) return;
+          initializing = true;
+          const pending = (seen.status as { initializers?: string[] }).initializers ?? [];
+          ctx.events.record('Initializing', `Workspace is initializing${pending.length ? `: waiting for ${pending.join(', ')}` : ''}`);
+        },
+        ws,
+      );
     }
     if (!ws) return { kind: 'requeue', afterMs: 250, reason: 'waiting for the logical cluster to become Ready' };
     ctx.workspace = ws;
