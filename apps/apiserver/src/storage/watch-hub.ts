@@ -46,6 +46,9 @@ export class WatchHub {
   private ringFromRv = 0;
   private pumping = false;
   private again = false;
+  /** The newest revision a notification announced; the pump reads on until it has it. */
+  private wantRv = 0;
+  private notified = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   lastRv = 0;
@@ -71,7 +74,7 @@ export class WatchHub {
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl });
     client.on('notification', (msg) => {
-      if (msg.channel === EVENTS_CHANNEL) this.pump();
+      if (msg.channel === EVENTS_CHANNEL) this.onNotification(msg.payload);
       else if (msg.channel === TOKENS_CHANNEL) for (const fn of this.tokenInvalidations) fn(msg.payload ?? '');
     });
     client.on('error', (err) => {
@@ -94,7 +97,29 @@ export class WatchHub {
     await this.listener?.end().catch(() => undefined);
   }
 
-  /** Resolves once the hub has dispatched everything up to `rv` (used so a writer's own watch sees its write promptly). */
+  /**
+   * Every commit announces its revision. A burst of them costs one read, not one each: a
+   * revision already read (by a read that ran after its commit) needs nothing; newer ones only
+   * raise the revision the pump reads up to; and the read starts once the whole batch of
+   * notifications that arrived together has been seen (setImmediate: no timer, no added wait).
+   */
+  private onNotification(payload: string | undefined): void {
+    const rv = Number(payload);
+    if (!Number.isSafeInteger(rv) || rv <= 0) {
+      this.pump();
+      return;
+    }
+    if (rv <= this.lastRv) return;
+    if (rv > this.wantRv) this.wantRv = rv;
+    if (this.pumping || this.notified) return;
+    this.notified = true;
+    setImmediate(() => {
+      this.notified = false;
+      if (this.wantRv > this.lastRv) this.pump();
+    });
+  }
+
+  /** Reads and dispatches everything new now (also the safety-net timer; tests call it). */
   pump(): void {
     if (this.pumping) {
       this.again = true;
@@ -105,12 +130,16 @@ export class WatchHub {
       try {
         do {
           this.again = false;
+          // Notifications arrive after their commit, so a read that starts after one has its
+          // revision, unless compaction removed it already: then it is not waited for again.
+          const target = this.wantRv;
           for (;;) {
             const rows = await this.store.eventsSince(this.lastRv, 1000);
             for (const row of rows) this.dispatch(row);
             if (rows.length < 1000) break;
           }
-        } while (this.again && !this.stopped);
+          if (this.lastRv < target && this.wantRv === target) this.wantRv = this.lastRv;
+        } while ((this.again || this.wantRv > this.lastRv) && !this.stopped);
       } catch (err) {
         if (!this.stopped) this.logger.error({ err }, 'watch pump failed');
       } finally {
