@@ -165,72 +165,78 @@ export class ClusterDirectory {
     if (!isValidClusterPath(path)) throw new Error(`invalid logical cluster path "${path}": colon-separated DNS-1123 labels starting with root`);
     const segments = path.split(':');
     const parentPath = segments.length > 1 ? segments.slice(0, -1).join(':') : null;
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
-      let parent: string | null = null;
-      if (parentPath) {
-        const p = await client.query<{ name: string }>('select name from apiserver.logical_clusters where path = $1', [parentPath]);
-        if (!p.rows[0]) throw new ParentMissingError(`parent logical cluster "${parentPath}" does not exist`);
-        parent = p.rows[0].name;
-      }
-      const name = path === 'root' ? 'root' : newClusterName();
-      const uid = randomUUID();
-      const inserted = await client.query<Row>(
-        `insert into apiserver.logical_clusters (name, path, parent, uid, owner) values ($1, $2, $3, $4, $5)
-         on conflict do nothing returning name, path, parent, uid, owner, created_at`,
-        [name, path, parent, uid, options.owner ?? null],
-      );
-      if (!inserted.rows[0]) throw new ClusterExistsError(`logical cluster "${path}" already exists`);
-      const cluster = toCluster(inserted.rows[0]);
-      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-      const namespace = {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: 'default', uid: randomUUID(), creationTimestamp: now, labels: { 'kubernetes.io/metadata.name': 'default' } },
-        spec: { finalizers: ['kubernetes'] },
-        status: { phase: 'Active' },
+    const name = path === 'root' ? 'root' : newClusterName();
+    const uid = randomUUID();
+    const createdAt = new Date();
+    const now = createdAt.toISOString().replace(/\.\d+Z$/, 'Z');
+    // The parent's name comes back from the statement; everything written before it only needs name and path.
+    const cluster: LogicalCluster = { name, path, parent: null, uid, owner: options.owner ?? null, createdAt: createdAt.toISOString() };
+    const namespace = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'default', uid: randomUUID(), creationTimestamp: now, labels: { 'kubernetes.io/metadata.name': 'default' } },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    };
+    const objects: { key: ObjectKey; value: string; expectRv?: number }[] = [
+      { key: storageKey(name, '', 'namespaces', '', 'default'), value: JSON.stringify(namespace) },
+      {
+        key: { cluster: name, resource: LOGICAL_CLUSTERS, namespace: '', name: LOGICAL_CLUSTER_NAME },
+        value: JSON.stringify(logicalClusterObject(cluster, options, now)),
+      },
+    ];
+    if (options.owner) {
+      const binding = {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'workspace-admin', uid: randomUUID(), creationTimestamp: now },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: options.owner }],
       };
-      const objects = [
-        { key: storageKey(name, '', 'namespaces', '', 'default'), value: JSON.stringify(namespace) },
-        {
-          key: { cluster: name, resource: LOGICAL_CLUSTERS, namespace: '', name: LOGICAL_CLUSTER_NAME },
-          value: JSON.stringify(logicalClusterObject(cluster, options, now)),
-        },
-      ];
-      if (options.owner) {
-        const binding = {
-          apiVersion: 'rbac.authorization.k8s.io/v1',
-          kind: 'ClusterRoleBinding',
-          metadata: { name: 'workspace-admin', uid: randomUUID(), creationTimestamp: now },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-          subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: options.owner }],
-        };
-        objects.push({ key: storageKey(name, 'rbac.authorization.k8s.io', 'clusterrolebindings', '', 'workspace-admin'), value: JSON.stringify(binding) });
-      }
-      const extra = options.alsoWrite?.(cluster) ?? [];
-      // One statement for all objects: the global write lock is held for one round trip plus the commit.
-      const all = [...objects, ...extra];
-      const results = await this.store.createMany(all, client);
-      if (results.some((r) => !r.ok)) throw new WriteConflictError(`logical cluster "${path}": a write made with it lost a race`);
-      await client.query('commit');
-      // Committed, so this is the truth for both keys (the path's first request and cost admission's
-      // lookup by name then need no read); it replaces any brief negative answer from before.
-      const at = Date.now();
-      this.cache.set(path, { cluster, at });
-      this.cache.set(name, { cluster, at });
-      const written = all.flatMap((o, i) => {
-        const r = results[i];
-        return r?.ok ? [{ key: o.key, value: o.value, rv: r.rv }] : [];
-      });
-      for (const fn of this.createdListeners) fn(cluster, written);
-      return cluster;
-    } catch (e) {
-      await client.query('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
+      objects.push({ key: storageKey(name, 'rbac.authorization.k8s.io', 'clusterrolebindings', '', 'workspace-admin'), value: JSON.stringify(binding) });
     }
+    const all = [...objects, ...(options.alsoWrite?.(cluster) ?? [])];
+    // One statement: the parent check, the row and every object (apiserver.put under the write lock),
+    // atomic on its own, so no BEGIN/COMMIT round trips around it.
+    let result: { parent_name: string | null; revisions: string[] } | undefined;
+    try {
+      ({
+        rows: [result],
+      } = await this.pool.query<{ parent_name: string | null; revisions: string[] }>({
+        name: 'apiserver_create_cluster',
+        text: 'select parent_name, revisions from apiserver.create_cluster($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+        values: [
+          name,
+          path,
+          parentPath,
+          uid,
+          options.owner ?? null,
+          createdAt,
+          all.map((o) => o.key.cluster),
+          all.map((o) => o.key.resource),
+          all.map((o) => o.key.namespace),
+          all.map((o) => o.key.name),
+          all.map((o) => o.expectRv ?? null),
+          all.map((o) => o.value),
+        ],
+      }));
+    } catch (e) {
+      if ((e as { code?: string }).code === 'AP409') throw new WriteConflictError(`logical cluster "${path}": a write made with it lost a race`);
+      throw e;
+    }
+    const revisions = (result?.revisions ?? []).map(Number);
+    if (revisions[0] === -2) throw new ParentMissingError(`parent logical cluster "${parentPath}" does not exist`);
+    if (revisions[0] === -1) throw new ClusterExistsError(`logical cluster "${path}" already exists`);
+    cluster.parent = result?.parent_name ?? null;
+    const written = all.map((o, i) => ({ key: o.key, value: o.value, rv: revisions[i]! }));
+    for (const w of written) this.store.recordWrite(w.key, w.rv);
+    // Committed, so this is the truth for both keys (the path's first request and cost admission's
+    // lookup by name then need no read); it replaces any brief negative answer from before.
+    const at = Date.now();
+    this.cache.set(path, { cluster, at });
+    this.cache.set(name, { cluster, at });
+    for (const fn of this.createdListeners) fn(cluster, written);
+    return cluster;
   }
 
   /** Forgets cached lookups of a logical cluster (it was deleted here or on another replica). */

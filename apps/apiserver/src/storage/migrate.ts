@@ -142,6 +142,37 @@ begin
   return array[nrv, cnt];
 end $fn$;
 
+-- A logical cluster and the objects made with it, as one statement (atomic without a transaction of
+-- its own: no BEGIN/COMMIT round trips). revisions = {-2} when the parent path does not exist, {-1}
+-- when the path or name is taken (nothing written); otherwise each object's revision, in order, and
+-- parent_name the parent's name. An object whose precondition fails raises SQLSTATE AP409, which
+-- undoes the whole statement.
+create or replace function apiserver.create_cluster(
+  p_name text, p_path text, p_parent_path text, p_uid uuid, p_owner text, p_created timestamptz,
+  k_cluster text[], k_resource text[], k_namespace text[], k_name text[], k_expect bigint[], k_value text[],
+  out parent_name text, out revisions bigint[]
+) language plpgsql as $fn$
+declare
+  r bigint[];
+begin
+  revisions := '{}';
+  if p_parent_path is not null then
+    select name into parent_name from apiserver.logical_clusters where path = p_parent_path;
+    if parent_name is null then revisions := array[-2]::bigint[]; return; end if;
+  end if;
+  insert into apiserver.logical_clusters (name, path, parent, uid, owner, created_at)
+    values (p_name, p_path, parent_name, p_uid, p_owner, p_created) on conflict do nothing;
+  if not found then revisions := array[-1]::bigint[]; return; end if;
+  for i in 1 .. coalesce(array_length(k_name, 1), 0) loop
+    r := apiserver.put(k_cluster[i], k_resource[i], k_namespace[i], k_name[i], k_expect[i], k_value[i], false, null::bigint);
+    if r[1] <= 0 then
+      raise exception 'logical cluster %: writing %/% failed its precondition (%)', p_path, k_resource[i], k_name[i], r[1]
+        using errcode = 'AP409';
+    end if;
+    revisions := revisions || r[1];
+  end loop;
+end $fn$;
+
 -- The earlier signature (no cap, the revision or code alone), kept for replicas of the previous
 -- version that share this database during an upgrade.
 create or replace function apiserver.put(

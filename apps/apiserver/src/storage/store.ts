@@ -180,8 +180,13 @@ export class Store {
   readonly writeListeners = new Set<(key: ObjectKey, rv: number) => void>();
 
   private written(key: ObjectKey, result: PutResult): PutResult {
-    if (result.ok) for (const fn of this.writeListeners) fn(key, result.rv);
+    if (result.ok) this.recordWrite(key, result.rv);
     return result;
+  }
+
+  /** Tells the write listeners of a write made through another statement (a logical cluster's creation). */
+  recordWrite(key: ObjectKey, rv: number): void {
+    for (const fn of this.writeListeners) fn(key, rv);
   }
 
   private async putOn(

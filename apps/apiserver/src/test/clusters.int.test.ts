@@ -1,0 +1,79 @@
+/** Logical cluster creation: one statement, and still all-or-nothing. */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ClusterExistsError, ParentMissingError, WriteConflictError } from '../storage/clusters.js';
+import { startTestServer, type TestServer } from './harness.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => t?.stop());
+
+const objectsOf = async (cluster: string) =>
+  (
+    await t.server.pool.query<{ resource: string; name: string }>('select resource, name from apiserver.objects where cluster = $1 order by resource, name', [
+      cluster,
+    ])
+  ).rows;
+
+describe('ClusterDirectory.create', () => {
+  it('writes the row and its objects in one statement, as watch events, and returns the parent', async () => {
+    const parent = await t.server.clusters.create('root:one');
+    const query = vi.spyOn(t.server.pool, 'query');
+    let child: Awaited<ReturnType<typeof t.server.clusters.create>>;
+    try {
+      child = await t.server.clusters.create('root:one:two', { owner: 'o\'"\\wner ünïcode' });
+      const statements = query.mock.calls.map((c) => String((c[0] as { text?: string }).text ?? c[0]));
+      expect(statements.filter((q) => !q.includes('from apiserver.events where rv >'))).toEqual([expect.stringContaining('apiserver.create_cluster(')]);
+    } finally {
+      query.mockRestore();
+    }
+    expect(child.parent).toBe(parent.name);
+    expect(await t.server.clusters.resolve('root:one:two')).toEqual(child);
+    const { rows } = await t.server.pool.query<{ parent: string; owner: string; created_at: Date }>(
+      'select parent, owner, created_at from apiserver.logical_clusters where name = $1',
+      [child.name],
+    );
+    expect(rows[0]).toEqual({ parent: parent.name, owner: 'o\'"\\wner ünïcode', created_at: new Date(child.createdAt) });
+    expect(await objectsOf(child.name)).toEqual([
+      { resource: 'clusterrolebindings.rbac.authorization.k8s.io', name: 'workspace-admin' },
+      { resource: 'logicalclusters.core.kcp.io', name: 'cluster' },
+      { resource: 'namespaces', name: 'default' },
+    ]);
+    const binding = (await (await t.request('GET', '/clusters/root:one:two/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/workspace-admin')).json()) as {
+      subjects: { name: string }[];
+    };
+    expect(binding.subjects[0]?.name).toBe('o\'"\\wner ünïcode');
+    const events = await t.server.store.eventsSince(0, 10_000, { cluster: child.name, resource: 'namespaces' });
+    expect(events.map((e) => e.type)).toEqual(['ADDED']);
+  });
+
+  it('refuses a missing parent and a taken path, writing nothing', async () => {
+    const before = await t.server.store.currentRv();
+    await expect(t.server.clusters.create('root:nowhere:child')).rejects.toBeInstanceOf(ParentMissingError);
+    await t.server.clusters.create('root:taken');
+    const after = await t.server.store.currentRv();
+    await expect(t.server.clusters.create('root:taken')).rejects.toBeInstanceOf(ClusterExistsError);
+    expect(await t.server.store.currentRv()).toBe(after);
+    expect(after).toBeGreaterThan(before);
+  });
+
+  it('a write made with the cluster that loses its race undoes everything', async () => {
+    const target = { cluster: 'root', resource: 'configmaps', namespace: 'default', name: 'guard' };
+    const put = await t.server.store.put(target, null, JSON.stringify({ metadata: { name: 'guard' } }));
+    expect(put.ok).toBe(true);
+    const before = await t.server.store.currentRv();
+    await expect(
+      t.server.clusters.create('root:racing', { alsoWrite: () => [{ key: target, value: '{"metadata":{"name":"guard"}}', expectRv: 1 }] }),
+    ).rejects.toBeInstanceOf(WriteConflictError);
+    expect(await t.server.store.currentRv()).toBe(before);
+    const { rows } = await t.server.pool.query(`select 1 from apiserver.logical_clusters where path = 'root:racing'`);
+    expect(rows).toHaveLength(0);
+    // And with the right revision it all goes in together.
+    const created = await t.server.clusters.create('root:racing', {
+      alsoWrite: () => [{ key: target, value: '{"metadata":{"name":"guard","labels":{"a":"b"}}}', expectRv: put.ok ? put.rv : 0 }],
+    });
+    expect(await objectsOf(created.name)).toHaveLength(2);
+    expect((await t.server.store.get(target))?.value).toContain('"labels"');
+  });
+});
