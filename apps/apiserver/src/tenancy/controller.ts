@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '@atrium/config';
 import type { KubeObject } from '../registry/types.js';
 import { type ClusterDirectory, ClusterExistsError, type LogicalCluster, WriteConflictError } from '../storage/clusters.js';
-import type { EventRow, ObjectKey, Store } from '../storage/store.js';
+import type { EventRow, ObjectKey, Store, StoredRow } from '../storage/store.js';
 import type { WatchHub } from '../storage/watch-hub.js';
 import {
   LOGICAL_CLUSTER_NAME,
@@ -68,6 +68,12 @@ export class WorkspaceController {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly listener = (event: EventRow) => this.onEvent(event);
+  /**
+   * The newest revision of a Workspace the hub dispatched, for its next reconcile to start from
+   * without reading it again. Only a new Workspace's first pass uses it (see reconcile): there
+   * every write is conditional on this revision, so a newer state elsewhere only costs a retry.
+   */
+  private readonly fresh = new Map<string, StoredRow>();
 
   constructor(
     private readonly deps: {
@@ -110,9 +116,14 @@ export class WorkspaceController {
 
   private onEvent(event: EventRow): void {
     if (event.resource === WORKSPACES) {
-      if (event.type === 'DELETED') return;
-      // Ready and not terminating: nothing to do (cheap test, no parse).
-      if (event.value.includes('"phase":"Ready"') && !event.value.includes('"deletionTimestamp"')) return;
+      const key = `${event.cluster}/${event.name}`;
+      // Deleted, or Ready and not terminating: nothing to do (cheap test, no parse).
+      if (event.type === 'DELETED' || (event.value.includes('"phase":"Ready"') && !event.value.includes('"deletionTimestamp"'))) {
+        this.fresh.delete(key);
+        return;
+      }
+      const { type: _type, ...row } = event;
+      this.fresh.set(key, row);
       this.enqueue(event.cluster, event.name);
     } else if (event.resource === WORKSPACE_TYPES) {
       this.deps.types.invalidate(event.cluster, event.name);
@@ -173,9 +184,23 @@ export class WorkspaceController {
 
   private async reconcile(clusterName: string, name: string): Promise<void> {
     const { store, clusters } = this.deps;
-    const row = await store.get(wsKey(clusterName, name));
-    if (!row) return;
-    const ws = JSON.parse(row.value) as KubeObject;
+    const key = `${clusterName}/${name}`;
+    let row = this.fresh.get(key);
+    this.fresh.delete(key);
+    let ws = row ? (JSON.parse(row.value) as KubeObject) : undefined;
+    const isNew = (w: KubeObject | undefined) =>
+      !!w &&
+      !w.metadata?.deletionTimestamp &&
+      (w.status as { phase?: string } | undefined)?.phase === 'Scheduling' &&
+      !(w.spec as { cluster?: string } | undefined)?.cluster;
+    // Anything but a new Workspace's first pass reads the current state.
+    const fromEvent = isNew(ws);
+    if (!fromEvent) {
+      row = await store.get(wsKey(clusterName, name));
+      if (!row) return;
+      ws = JSON.parse(row.value) as KubeObject;
+    }
+    if (!row || !ws) return;
     const parent = await clusters.resolve(clusterName);
     if (!parent) return;
     const spec = (ws.spec ?? {}) as { type?: TypeReference; cluster?: string; URL?: string };
@@ -213,6 +238,9 @@ export class WorkspaceController {
       // Without initializers, hooks or default bindings nothing else happens before Ready: the
       // Workspace's final status commits together with the cluster (one commit per workspace).
       const direct = phase === 'Ready' && chain.every((t) => !(t.object.spec as { defaultAPIBindings?: unknown[] } | undefined)?.defaultAPIBindings?.length);
+      // Only the direct creation commits conditionally on the Workspace's revision (its status goes in
+      // the same statement); any other creation starts from the Workspace as stored now.
+      if (fromEvent && !direct) throw new RetryLater(0);
       try {
         child = await clusters.create(childPath, {
           ...(direct

@@ -77,3 +77,49 @@ describe('ClusterDirectory.create', () => {
     expect((await t.server.store.get(target))?.value).toContain('"labels"');
   });
 });
+
+describe('WorkspaceController, first pass of a new Workspace', () => {
+  const wsPath = '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces';
+  const phaseOf = async (name: string) => ((await (await t.request('GET', `${wsPath}/${name}`)).json()) as { status?: { phase?: string } }).status?.phase;
+
+  it('starts from the dispatched revision: no read of the Workspace on its way to Ready', async () => {
+    const get = vi.spyOn(t.server.store, 'get');
+    try {
+      expect(
+        (await t.request('POST', wsPath, { body: { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: 'quick' } } })).status,
+      ).toBe(201);
+      // Watched from the table itself: a GET would read it through the store too.
+      const stored = async () =>
+        (await t.server.pool.query<{ value: string }>(`select value from apiserver.objects where resource = 'workspaces.tenancy.kcp.io' and name = 'quick'`))
+          .rows[0]?.value;
+      await expect.poll(async () => (JSON.parse((await stored()) ?? '{}') as { status?: { phase?: string } }).status?.phase, { timeout: 5000 }).toBe('Ready');
+      expect(get.mock.calls.filter(([key]) => key.resource === 'workspaces.tenancy.kcp.io' && key.name === 'quick')).toEqual([]);
+    } finally {
+      get.mockRestore();
+    }
+  });
+
+  it('a stale dispatched revision costs a retry, never a second cluster or a lost change', async () => {
+    const frozen = vi.spyOn(t.server.hub, 'pump').mockImplementation(() => undefined);
+    try {
+      const created = (await (
+        await t.request('POST', wsPath, { body: { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: 'stale' } } })
+      ).json()) as Record<string, unknown> & { metadata: Record<string, unknown> };
+      const staleRow = await t.server.store.get({ cluster: 'root', resource: 'workspaces.tenancy.kcp.io', namespace: '', name: 'stale' });
+      expect((await t.request('PUT', `${wsPath}/stale`, { body: { ...created, metadata: { ...created.metadata, labels: { later: 'yes' } } } })).status).toBe(
+        200,
+      );
+      // The controller is handed the older revision as if the hub had just dispatched it.
+      const controller = t.server.workspaces as unknown as { fresh: Map<string, unknown>; enqueue(c: string, n: string): void };
+      controller.fresh.set('root/stale', staleRow);
+      controller.enqueue('root', 'stale');
+      await expect.poll(() => phaseOf('stale'), { timeout: 5000 }).toBe('Ready');
+    } finally {
+      frozen.mockRestore();
+    }
+    const ws = (await (await t.request('GET', `${wsPath}/stale`)).json()) as { metadata: { labels?: Record<string, string> } };
+    expect(ws.metadata.labels).toEqual({ later: 'yes' });
+    const { rows } = await t.server.pool.query(`select 1 from apiserver.logical_clusters where path = 'root:stale'`);
+    expect(rows).toHaveLength(1);
+  });
+});
