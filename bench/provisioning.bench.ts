@@ -13,7 +13,8 @@ import { createLogicalClusterRequest, createPrismaClient } from '@atrium/db';
 import { freePort } from '@atrium/db/testing';
 import { KcpClient } from '@atrium/kube';
 import { run } from 'graphile-worker';
-import { taskList } from '../apps/worker/src/tasks/index.js';
+import pg from 'pg';
+import { taskList, workerRunOptions } from '../apps/worker/src/tasks/index.js';
 import type { BenchContext } from './run.js';
 import { percentile } from './stats.js';
 
@@ -34,12 +35,11 @@ export default async function provisioningBench(ctx: BenchContext): Promise<void
     apiserver.once('exit', (code) => reject(new Error(`apiserver exited ${code}`)));
   });
   const prisma = createPrismaClient(db.url, 16);
+  const poller = new pg.Pool({ connectionString: db.url, max: 1 });
   const kcp = new KcpClient({ server: `https://127.0.0.1:${port}`, token: TOKEN, caPem: fs.readFileSync(path.join(home, 'apiserver-ca.crt'), 'utf8') });
   const runner = await run({
     connectionString: db.url,
-    concurrency: 16,
-    noHandleSignals: true,
-    pollInterval: 1000,
+    ...workerRunOptions(16),
     taskList: taskList({ logger: createLogger('bench'), prisma, kcp }),
   });
   try {
@@ -53,7 +53,11 @@ export default async function provisioningBench(ctx: BenchContext): Promise<void
     const poll = async () => {
       polling = true;
       while (waiting.size > 0) {
-        const rows = await prisma.logicalCluster.findMany({ where: { id: { in: [...waiting.keys()] } }, select: { id: true, phase: true } });
+        // Plain pg: a Prisma findMany every 5 ms cost ~0.6 ms of this process's CPU each (a raw Prisma query ~0.3,
+        // pg ~0.06), measured CPU that belongs to the harness, not to provisioning.
+        const { rows } = await poller.query<{ id: string; phase: string }>('select id, phase::text as phase from "LogicalCluster" where id = any($1::text[])', [
+          [...waiting.keys()],
+        ]);
         for (const { id, phase } of rows) {
           const w = waiting.get(id);
           if (!w || (phase !== 'Ready' && phase !== 'Failed')) continue;
@@ -131,7 +135,11 @@ export default async function provisioningBench(ctx: BenchContext): Promise<void
       ids.push(...batch.map((r) => r.id));
     }
     for (;;) {
-      const ready = await prisma.logicalCluster.count({ where: { id: { in: ids }, phase: 'Ready' } });
+      const { rows: counted } = await poller.query<{ n: number }>(
+        `select count(*)::int as n from "LogicalCluster" where id = any($1::text[]) and phase = 'Ready'`,
+        [ids],
+      );
+      const ready = counted[0]?.n ?? 0;
       if (ready === total) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -151,6 +159,7 @@ export default async function provisioningBench(ctx: BenchContext): Promise<void
   } finally {
     await runner.stop();
     await prisma.$disconnect();
+    await poller.end();
     apiserver.kill('SIGTERM');
     await new Promise((r) => apiserver.once('exit', r));
     await db.drop();

@@ -7,7 +7,7 @@ import { apiserverUrl, ConfigError, createLogger, env } from '@atrium/config';
 import { createPrismaClient } from '@atrium/db';
 import { KcpClient } from '@atrium/kube';
 import { run } from 'graphile-worker';
-import { CRONTAB, RESYNC_TASK, taskList } from './tasks/index.js';
+import { CRONTAB, RESYNC_TASK, taskList, workerRunOptions } from './tasks/index.js';
 
 async function main(): Promise<void> {
   const e = env();
@@ -22,9 +22,7 @@ async function main(): Promise<void> {
   });
   const runner = await run({
     connectionString: e.DATABASE_URL,
-    concurrency: 8,
-    noHandleSignals: true,
-    pollInterval: 1000,
+    ...workerRunOptions(8),
     taskList: taskList({ logger, prisma, kcp }),
     crontab: CRONTAB,
   });

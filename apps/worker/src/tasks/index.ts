@@ -30,6 +30,23 @@ export const RESYNC_TASK = 'logical-cluster-resync';
 /** Level-based safety net: every minute, every unsettled cluster gets a pass. */
 export const CRONTAB = `* * * * * ${RESYNC_TASK}`;
 
+/**
+ * graphile-worker settings shared by the worker process and the provisioning bench. New jobs arrive by
+ * LISTEN/NOTIFY, so the poll is only a fallback. A burst of requests is fetched and locked a few jobs per
+ * query (localQueue) and completions in the same tick share one statement (completeJobBatchDelay 0), instead
+ * of one fetch and one delete per job. A worker killed with jobs in its local queue leaves them locked like a
+ * running job; the start-up resync re-enqueues every unsettled cluster either way.
+ */
+export function workerRunOptions(concurrency: number) {
+  return {
+    concurrency,
+    maxPoolSize: Math.max(10, concurrency),
+    noHandleSignals: true,
+    pollInterval: 1000,
+    preset: { worker: { localQueue: { size: concurrency }, completeJobBatchDelay: 0 } },
+  };
+}
+
 const reconcilePayload = z.object({ logicalClusterId: z.string().min(1) });
 
 /** Every job the worker runs, by name. Payloads are zod-parsed: a bad one fails loudly, never half-runs. */
