@@ -13,7 +13,7 @@ import {
 } from '@atrium/core';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { createLogicalClusterRequest } from '../logical-clusters.js';
-import { type Actor, type Db, lockOrg } from '../shared.js';
+import type { Actor, Db } from '../shared.js';
 import { type ClusterRow, clusterInclude, toClusterRow } from './cluster-row.js';
 
 export interface ClusterRequestInput {
@@ -58,9 +58,12 @@ export async function requestCluster(
 ): Promise<ClusterRequestResult> {
   const req = o.request;
   return db.$transaction(async (tx) => {
-    await lockOrg(tx, o.orgId);
+    // The lock (as `lockOrg` takes it) and the org's fields in one statement.
+    const [org] = await tx.$queryRaw<
+      Array<{ slug: string; maxClusters: number | null }>
+    >`select slug, "maxClusters" from "Organization" where id = ${o.orgId} for update`;
+    if (!org) throw AppError.notFound('Organisation');
     // Sequential: a transaction is one connection, and pg refuses overlapping queries on one client.
-    const org = await tx.organization.findUniqueOrThrow({ where: { id: o.orgId }, select: { slug: true, maxClusters: true } });
     const teams = await tx.team.findMany({ where: { orgId: o.orgId }, select: { id: true, parentId: true, slug: true, name: true, maxClusters: true } });
     const myTeams = await tx.teamMember.findMany({ where: { membershipId: o.membershipId, team: { orgId: o.orgId } }, select: { teamId: true } });
     const ancestry = teamAncestry(teams, req.teamId);
