@@ -219,6 +219,7 @@ export class RestHandler {
       };
       const result = await run(0);
       await client.query(result.ok ? 'commit' : 'rollback');
+      this.store.recordCommitted(key, expectRv, value, remove, result);
       return result;
     } catch (e) {
       failure = { error: e };

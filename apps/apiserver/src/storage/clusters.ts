@@ -230,6 +230,7 @@ export class ClusterDirectory {
     cluster.parent = result?.parent_name ?? null;
     const written = all.map((o, i) => ({ key: o.key, value: o.value, rv: revisions[i]! }));
     for (const w of written) this.store.recordWrite(w.key, w.rv);
+    all.forEach((o, i) => this.store.recordCommitted(o.key, o.expectRv ?? null, o.value, false, { ok: true, rv: revisions[i]! }));
     // Committed, so this is the truth for both keys (the path's first request and cost admission's
     // lookup by name then need no read); it replaces any brief negative answer from before.
     const at = Date.now();

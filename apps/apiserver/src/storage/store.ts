@@ -153,18 +153,21 @@ export class Store {
         if (batch.length === 1) {
           const [one] = batch as [PendingPut];
           await this.putOn(this.pool, one.key, one.expectRv, one.value, one.remove, one.maxObjects).then(
-            (r) => one.resolve(this.written(one.key, r)),
+            (r) => one.resolve(this.committed(one, this.written(one.key, r))),
             one.reject,
           );
           continue;
         }
         try {
           const results = await this.putMany(this.pool, batch);
-          for (const [i, p] of batch.entries()) p.resolve(this.written(p.key, results[i]!));
+          for (const [i, p] of batch.entries()) p.resolve(this.committed(p, this.written(p.key, results[i]!)));
         } catch {
           // One bad write must not fail its neighbours: retry each on its own.
           for (const p of batch)
-            await this.putOn(this.pool, p.key, p.expectRv, p.value, p.remove, p.maxObjects).then((r) => p.resolve(this.written(p.key, r)), p.reject);
+            await this.putOn(this.pool, p.key, p.expectRv, p.value, p.remove, p.maxObjects).then(
+              (r) => p.resolve(this.committed(p, this.written(p.key, r))),
+              p.reject,
+            );
         }
       }
     } finally {
@@ -187,6 +190,26 @@ export class Store {
   /** Tells the write listeners of a write made through another statement (a logical cluster's creation). */
   recordWrite(key: ObjectKey, rv: number): void {
     for (const fn of this.writeListeners) fn(key, rv);
+  }
+
+  /**
+   * Revisions this process knows to be committed, with exactly the log row `apiserver.put`
+   * appended (autocommitted writes, once their statement returned; transactional ones once
+   * their COMMIT did). The watch hub dispatches them without reading them back.
+   */
+  readonly commitListeners = new Set<(event: EventRow) => void>();
+
+  /** Reports committed writes (see commitListeners); `expectRv` null = a create, as in put. */
+  recordCommitted(key: ObjectKey, expectRv: number | null | undefined, value: string, remove: boolean, result: PutResult): void {
+    if (!result.ok || this.commitListeners.size === 0) return;
+    const type = remove ? 'DELETED' : expectRv === null || expectRv === undefined ? 'ADDED' : 'MODIFIED';
+    const event: EventRow = { ...key, rv: result.rv, value, type };
+    for (const fn of this.commitListeners) fn(event);
+  }
+
+  private committed(p: PendingPut, result: PutResult): PutResult {
+    this.recordCommitted(p.key, p.expectRv, p.value, p.remove, result);
+    return result;
   }
 
   private async putOn(

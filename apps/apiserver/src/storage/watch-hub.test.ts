@@ -70,4 +70,26 @@ describe('watch hub notifications', () => {
     await settle();
     expect(reads).toEqual([0, 0]);
   });
+
+  it("this process's own commits are dispatched without a read, in revision order, waiting for a gap to be read", async () => {
+    const { store, reads, commit, log } = fakeStore();
+    const { hub, notify, seen } = hubOn(store);
+    const row = (rv: number) => log.find((e) => e.rv === rv)!;
+    commit(1);
+    hub.committed(row(1));
+    notify(1);
+    await settle();
+    expect(seen).toEqual([1]);
+    expect(reads).toEqual([]);
+    // Revision 2 is another process's; 3 is ours and must wait for 2.
+    commit(2);
+    commit(3);
+    hub.committed(row(3));
+    expect(seen).toEqual([1]);
+    notify(3);
+    notify(2);
+    await settle();
+    expect(seen).toEqual([1, 2, 3]);
+    expect(reads).toEqual([1]);
+  });
 });

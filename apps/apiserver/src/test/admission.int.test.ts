@@ -126,8 +126,17 @@ describe('Namespace, ResourceQuota and LimitRange lookups from the watch-fed cac
     spec: { hard },
   });
   const message = async (res: Response) => ((await res.json()) as { message: string }).message;
-  /** Stops the watch hub from reading new revisions: the cache then learns nothing from it. */
-  const freezeHub = () => vi.spyOn(u.server.hub, 'pump').mockImplementation(() => undefined);
+  /** Stops the watch hub from learning of new revisions (neither from the log nor from this process's commits). */
+  const freezeHub = () => {
+    const pump = vi.spyOn(u.server.hub, 'pump').mockImplementation(() => undefined);
+    const committed = vi.spyOn(u.server.hub, 'committed').mockImplementation(() => undefined);
+    return {
+      mockRestore() {
+        pump.mockRestore();
+        committed.mockRestore();
+      },
+    };
+  };
 
   it('honours a quota this process just wrote even when its watch hub has not seen it, then serves creates without reads', async () => {
     expect((await u.request('POST', `/clusters/${path}/api/v1/namespaces`, { body: { metadata: { name: 'q1' } } })).status).toBe(201);

@@ -100,7 +100,11 @@ describe('WorkspaceController, first pass of a new Workspace', () => {
   });
 
   it('a stale dispatched revision costs a retry, never a second cluster or a lost change', async () => {
-    const frozen = vi.spyOn(t.server.hub, 'pump').mockImplementation(() => undefined);
+    // The controller hears of nothing on its own meanwhile (neither from the log nor from this process's commits).
+    const frozen = [
+      vi.spyOn(t.server.hub, 'pump').mockImplementation(() => undefined),
+      vi.spyOn(t.server.hub, 'committed').mockImplementation(() => undefined),
+    ];
     try {
       const created = (await (
         await t.request('POST', wsPath, { body: { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: 'stale' } } })
@@ -115,7 +119,7 @@ describe('WorkspaceController, first pass of a new Workspace', () => {
       controller.enqueue('root', 'stale');
       await expect.poll(() => phaseOf('stale'), { timeout: 5000 }).toBe('Ready');
     } finally {
-      frozen.mockRestore();
+      for (const f of frozen) f.mockRestore();
     }
     const ws = (await (await t.request('GET', `${wsPath}/stale`)).json()) as { metadata: { labels?: Record<string, string> } };
     expect(ws.metadata.labels).toEqual({ later: 'yes' });
