@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { COMPACT_LOCK } from './migrate.js';
 
@@ -92,6 +93,22 @@ interface PendingPut {
   maxObjects: number | null;
   resolve(result: PutResult): void;
   reject(err: unknown): void;
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * A named (prepared) statement for a query whose text comes from a small set of shapes (the
+ * filters a list or feed read combines): Postgres parses and plans each shape once per
+ * connection instead of on every call. Names are stable per text.
+ */
+function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `apiserver_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
 }
 
 function toRow(r: RawRow): StoredRow {
@@ -289,11 +306,13 @@ export class Store {
       // because every writer bumps it under the same lock it commits under.
       const total = q.countRemaining ? `(select count(*) from apiserver.objects where ${where.join(' and ')})` : 'null';
       const { rows } = await this.pool.query<RawRow & { total?: string | null }>(
-        `select null as cluster, null as resource, null as namespace, null as name, rv, null as value, ${total} as total from apiserver.meta where id = 1
+        prepared(
+          `select null as cluster, null as resource, null as namespace, null as name, rv, null as value, ${total} as total from apiserver.meta where id = 1
          union all
          (select cluster, resource, namespace, name, rv, value, null as total from apiserver.objects where ${where.join(' and ')}
           order by cluster, namespace, name limit ${limit})`,
-        values,
+          values,
+        ),
       );
       const head = rows.find((r) => r.name === null);
       return {
@@ -346,8 +365,7 @@ export class Store {
       }
     }
     const { rows } = await this.pool.query<RawRow>(
-      `select rv, cluster, resource, namespace, name, type, value from apiserver.events where ${where} order by rv limit $2`,
-      values,
+      prepared(`select rv, cluster, resource, namespace, name, type, value from apiserver.events where ${where} order by rv limit $2`, values),
     );
     return rows.map((r) => ({ ...toRow(r), type: r.type as EventRow['type'] }));
   }
