@@ -439,7 +439,7 @@ export class KcpClient {
   /**
    * Waits until the Workspace `known.metadata.name` in `parentPath` satisfies `until` (undefined after
    * `timeoutMs`), from the shared watch of that parent: states newer than `known` only, each passed to
-   * `onSeen` first. Undefined at once when `known` has no resourceVersion (the caller polls instead).
+   * `onSeen` first. Polls instead when `known` has no numeric resourceVersion.
    */
   waitForWorkspace(
     parentPath: string,
@@ -448,6 +448,8 @@ export class KcpClient {
     until: (ws: Workspace) => boolean,
     onSeen?: (ws: Workspace) => void,
   ): Promise<Workspace | undefined> {
+    // Revisions are compared as numbers (etcd revisions in kcp, the store's revision here); anything else is polled.
+    if (!/^\d+$/.test(known.metadata.resourceVersion ?? '')) return this.pollWorkspace(parentPath, known.metadata.name, timeoutMs, until, onSeen);
     let watch = this.watches.get(parentPath);
     if (!watch) {
       const collection = `/clusters/${parentPath}/apis/${TENANCY_API_VERSION}/workspaces`;
@@ -458,6 +460,23 @@ export class KcpClient {
       this.watches.set(parentPath, watch);
     }
     return watch.wait(known.metadata.name, known, timeoutMs, until, onSeen);
+  }
+
+  private async pollWorkspace(
+    parentPath: string,
+    name: string,
+    timeoutMs: number,
+    until: (ws: Workspace) => boolean,
+    onSeen?: (ws: Workspace) => void,
+  ): Promise<Workspace | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
+      const ws = await this.getWorkspace(parentPath, name);
+      if (ws) onSeen?.(ws);
+      if (ws && until(ws)) return ws;
+      if (Date.now() + delay > deadline) return undefined;
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 
   /** A GET whose response is streamed to the caller (a watch), over the pooled agent. */

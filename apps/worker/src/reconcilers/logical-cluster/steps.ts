@@ -39,7 +39,7 @@ async function waitForReady(
   onPhase?: (ws: Workspace) => void,
   known?: Workspace,
 ): Promise<Workspace | undefined> {
-  if (known?.metadata.resourceVersion) {
+  if (known) {
     onPhase?.(known);
     return ctx.kcp.waitForWorkspace(parentPath, known, ctx.waitBudgetMs, (ws) => ws.status?.phase === 'Ready', onPhase);
   }

@@ -87,6 +87,15 @@ describe('KcpClient.waitForWorkspace', () => {
     expect(gets).toBe(0);
   });
 
+  it('polls when the known state has no numeric resourceVersion', async () => {
+    const ws = await create('root:watchers', 'opaque');
+    const opaque = { ...ws, metadata: { ...ws.metadata, resourceVersion: 'not-a-number' } };
+    const { result, gets, watches } = await requests(() => kcp.waitForWorkspace('root:watchers', opaque, 10_000, ready));
+    expect(result?.status?.phase).toBe('Ready');
+    expect(gets).toBeGreaterThan(0);
+    expect(watches).toBe(0);
+  });
+
   it('delivers only states newer than the caller’s, and answers undefined when the wait runs out', async () => {
     const ws = await create('root:watchers', 'current');
     const readyWs = await kcp.waitForWorkspace('root:watchers', ws, 10_000, ready);
