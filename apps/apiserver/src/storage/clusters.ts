@@ -229,8 +229,10 @@ export class ClusterDirectory {
     if (revisions[0] === -1) throw new ClusterExistsError(`logical cluster "${path}" already exists`);
     cluster.parent = result?.parent_name ?? null;
     const written = all.map((o, i) => ({ key: o.key, value: o.value, rv: revisions[i]! }));
-    for (const w of written) this.store.recordWrite(w.key, w.rv);
-    all.forEach((o, i) => this.store.recordCommitted(o.key, o.expectRv ?? null, o.value, false, { ok: true, rv: revisions[i]! }));
+    for (const [i, w] of written.entries()) {
+      this.store.recordWrite(w.key, w.rv);
+      this.store.recordCommitted(w.key, all[i]!.expectRv ?? null, w.value, false, { ok: true, rv: w.rv });
+    }
     // Committed, so this is the truth for both keys (the path's first request and cost admission's
     // lookup by name then need no read); it replaces any brief negative answer from before.
     const at = Date.now();
