@@ -63,7 +63,6 @@ export { listTemplates } from './repositories/templates/list-templates.js';
 export type { TemplateInput, TemplateRow } from './repositories/templates/template-row.js';
 export {
   enqueueTemplateWorkspaceTypeSync,
-  loadClusterTemplateForWorkspaceType,
   loadTemplateForWorkspaceType,
   SYNC_TEMPLATE_WORKSPACE_TYPE_TASK,
   type TemplateForWorkspaceType,

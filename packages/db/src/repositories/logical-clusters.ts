@@ -167,13 +167,16 @@ type TransactionClient = Parameters<Parameters<PrismaClient['$transaction']>[0]>
  * deduplicated by job key: many requests collapse into one pending job.
  */
 export async function enqueueReconcile(tx: TransactionClient | PrismaClient, logicalClusterId: string, runAt?: Date): Promise<void> {
-  await tx.$executeRaw`select graphile_worker.add_job(
-    ${RECONCILE_LOGICAL_CLUSTER_TASK}::text,
-    json_build_object('logicalClusterId', ${logicalClusterId}::text),
-    job_key := ${`lc:${logicalClusterId}`}::text,
-    run_at := ${runAt ?? new Date()}::timestamptz,
-    max_attempts := 25
-  )`;
+  await tx.$executeRawUnsafe(`select ${reconcileJobSql('$1::text', '$2::timestamptz')}`, logicalClusterId, (runAt ?? new Date()).toISOString());
+}
+
+/**
+ * The one definition of a cluster's reconcile job, for the cluster whose id is the SQL expression
+ * `idSql`: keyed by cluster, so a burst of enqueues for one cluster is one pending job.
+ */
+function reconcileJobSql(idSql: string, runAtSql: string): string {
+  return `graphile_worker.add_job('${RECONCILE_LOGICAL_CLUSTER_TASK}', json_build_object('logicalClusterId', ${idSql}),
+    job_key := 'lc:' || ${idSql}, run_at := ${runAtSql}, max_attempts := 25)`;
 }
 
 export interface NewLogicalClusterRequest {
@@ -248,8 +251,7 @@ export async function createLogicalClusterRequest(client: PrismaClient | Transac
          select $11, lc."orgId", 'cluster', lc.id, $12::bigint, ($10::timestamptz at time zone 'UTC'), ($10::timestamptz at time zone 'UTC') from lc
          returning id
        ), job as (
-         select graphile_worker.add_job($13::text, json_build_object('logicalClusterId', lc.id), job_key := 'lc:' || lc.id, run_at := now(), max_attempts := 25)
-           from lc
+         select ${reconcileJobSql('lc.id', 'now()')} from lc
        )
        select t.fee::text as fee, ((select count(*) from job) + (select count(*) from node))::int as inserted from t`,
       row.id,
@@ -264,7 +266,6 @@ export async function createLogicalClusterRequest(client: PrismaClient | Transac
       at.toISOString(),
       newId(),
       input.capMicros == null ? null : input.capMicros.toString(),
-      RECONCILE_LOGICAL_CLUSTER_TASK,
     );
     if (!result) throw new Error(`cluster template ${input.templateId} does not exist`);
     if (result.inserted === 2) return row;

@@ -49,21 +49,3 @@ export async function loadTemplateForWorkspaceType(db: DbOrTx, o: { orgId: strin
   const template = await db.clusterTemplate.findFirst({ where: { orgId: o.orgId, slug: o.slug }, select });
   return { orgSlug, template };
 }
-
-/**
- * The template of a logical cluster, with what its WorkspaceType is made from: the provisioning
- * reconciler ensures the type exists before it creates the cluster's Workspace. Scoped by org: a foreign
- * pair matches nothing.
- */
-export async function loadClusterTemplateForWorkspaceType(
-  db: DbOrTx,
-  o: { orgId: string; logicalClusterId: string },
-): Promise<(TemplateForWorkspaceType & { orgId: string | null; template: WorkspaceTypeTemplate }) | undefined> {
-  const row = await db.logicalCluster.findFirst({
-    where: { id: o.logicalClusterId, orgId: o.orgId },
-    select: { template: { select: { ...select, orgId: true, org: { select: { slug: true } } } } },
-  });
-  if (!row) return undefined;
-  const { orgId, org, ...template } = row.template;
-  return { orgId, orgSlug: org?.slug ?? null, template };
-}
