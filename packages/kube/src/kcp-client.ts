@@ -373,48 +373,57 @@ export class KcpClient {
     return `/clusters/${path}/${kind.prefix}${namespace}/${kind.plural}${name}`;
   }
 
+  /** Where and how a request to `restPath` (below the server URL's own path) goes: the pooled agent, the bearer token. */
+  private requestTo(
+    method: string,
+    restPath: string,
+    headers: http.OutgoingHttpHeaders,
+  ): { transport: typeof http | typeof https; options: https.RequestOptions } {
+    const url = new URL(this.connection.server);
+    return {
+      transport: url.protocol === 'http:' ? http : https,
+      options: {
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port,
+        path: `${url.pathname.replace(/\/+$/, '')}${restPath}`,
+        method,
+        agent: this.agent,
+        headers: { Accept: 'application/json', Authorization: `Bearer ${this.connection.token}`, ...headers },
+      },
+    };
+  }
+
   /**
    * One JSON request over the pooled agent. A non-2xx answer throws client-node's ApiException (code and
    * body text), so `isNotFound`, `isConflict` and `describeApiError` treat both paths alike.
    */
   private request(method: 'GET' | 'POST' | 'PUT', restPath: string, body?: unknown): Promise<JsonObject> {
-    const url = new URL(this.connection.server);
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const transport = url.protocol === 'http:' ? http : https;
+    const { transport, options } = this.requestTo(
+      method,
+      restPath,
+      payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {},
+    );
     return new Promise((resolve, reject) => {
-      const req = transport.request(
-        {
-          protocol: url.protocol,
-          hostname: url.hostname,
-          port: url.port,
-          path: `${url.pathname.replace(/\/+$/, '')}${restPath}`,
-          method,
-          agent: this.agent,
-          headers: {
-            Accept: 'application/json',
-            Authorization: `Bearer ${this.connection.token}`,
-            ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const code = res.statusCode ?? 0;
-            if (code < 200 || code > 299) {
-              reject(new ApiException(code, 'Unsuccessful HTTP Request', text, res.headers as Record<string, string>));
-              return;
-            }
-            try {
-              resolve(JSON.parse(text) as JsonObject);
-            } catch (err) {
-              reject(err);
-            }
-          });
-        },
-      );
+      const req = transport.request(options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const code = res.statusCode ?? 0;
+          if (code < 200 || code > 299) {
+            reject(new ApiException(code, 'Unsuccessful HTTP Request', text, res.headers as Record<string, string>));
+            return;
+          }
+          try {
+            resolve(JSON.parse(text) as JsonObject);
+          } catch (err) {
+            reject(err);
+          }
+        });
+      });
       req.on('error', reject);
       req.end(payload);
     });
@@ -481,21 +490,9 @@ export class KcpClient {
 
   /** A GET whose response is streamed to the caller (a watch), over the pooled agent. */
   private openStream(restPath: string): Promise<http.IncomingMessage> {
-    const url = new URL(this.connection.server);
-    const transport = url.protocol === 'http:' ? http : https;
+    const { transport, options } = this.requestTo('GET', restPath, {});
     return new Promise((resolve, reject) => {
-      const req = transport.request(
-        {
-          protocol: url.protocol,
-          hostname: url.hostname,
-          port: url.port,
-          path: `${url.pathname.replace(/\/+$/, '')}${restPath}`,
-          method: 'GET',
-          agent: this.agent,
-          headers: { Accept: 'application/json', Authorization: `Bearer ${this.connection.token}` },
-        },
-        resolve,
-      );
+      const req = transport.request(options, resolve);
       req.on('error', reject);
       req.end();
     });

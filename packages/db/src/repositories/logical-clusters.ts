@@ -29,17 +29,8 @@ export interface LogicalClusterForReconcile {
   template: WorkspaceTypeTemplate & { orgId: string | null; orgSlug: string | null };
 }
 
-interface ReconcileRow {
-  id: string;
-  orgId: string;
-  orgSlug: string;
-  teamId: string;
-  name: string;
-  kcpPath: string;
-  phase: LogicalClusterPhase;
-  url: string | null;
-  requestedById: string | null;
-  requestedByEmail: string | null;
+/** The joined row: the cluster's own fields as returned, the template's flattened. */
+interface ReconcileRow extends Omit<LogicalClusterForReconcile, 'template'> {
   templateId: string;
   templateOrgId: string | null;
   templateOrgSlug: string | null;
