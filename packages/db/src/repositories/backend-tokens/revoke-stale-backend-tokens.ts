@@ -10,11 +10,13 @@ import { backendTokensTableExists } from './backend-token-row.js';
  */
 export async function revokeStaleBackendTokens(tx: DbOrTx, o: { orgId: string; userId: string }): Promise<number> {
   if (!(await backendTokensTableExists(tx))) return 0;
-  const [user, membership, teams] = await Promise.all([
-    tx.user.findUnique({ where: { id: o.userId }, select: { email: true } }),
-    tx.membership.findFirst({ where: { orgId: o.orgId, userId: o.userId }, select: { role: true, teams: { select: { teamId: true } } } }),
-    tx.team.findMany({ where: { orgId: o.orgId }, select: { id: true, parentId: true } }),
-  ]);
+  // One after the other: this runs inside the caller's transaction (one connection), where pg deprecates overlapping queries.
+  const user = await tx.user.findUnique({ where: { id: o.userId }, select: { email: true } });
+  const membership = await tx.membership.findFirst({
+    where: { orgId: o.orgId, userId: o.userId },
+    select: { role: true, teams: { select: { teamId: true } } },
+  });
+  const teams = await tx.team.findMany({ where: { orgId: o.orgId }, select: { id: true, parentId: true } });
   if (!user) return 0;
   const kept = retainedClusterAccessGroups({
     orgId: o.orgId,

@@ -6,10 +6,9 @@ import type { Actor, Db } from '../shared.js';
 /** Adds (member = true) or removes a member of the org to/from a team. Idempotent. */
 export async function setTeamMembership(db: Db, o: { orgId: string; actor: Actor; teamId: string; memberId: string; member: boolean }): Promise<void> {
   await db.$transaction(async (tx) => {
-    const [team, membership] = await Promise.all([
-      tx.team.findFirst({ where: { id: o.teamId, orgId: o.orgId }, select: { id: true, name: true } }),
-      tx.membership.findFirst({ where: { id: o.memberId, orgId: o.orgId }, select: { id: true, userId: true } }),
-    ]);
+    // One after the other: a transaction is one connection, and pg deprecates overlapping queries on it.
+    const team = await tx.team.findFirst({ where: { id: o.teamId, orgId: o.orgId }, select: { id: true, name: true } });
+    const membership = await tx.membership.findFirst({ where: { id: o.memberId, orgId: o.orgId }, select: { id: true, userId: true } });
     if (!team) throw AppError.notFound('Team');
     if (!membership) throw AppError.notFound('Member');
     const key = { teamId_membershipId: { teamId: team.id, membershipId: membership.id } };
