@@ -6,7 +6,7 @@
 import { type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../auth/authn.js';
-import { startTestServer, type TestServer } from './harness.js';
+import { startTestServer, type TestServer, widgetCrd } from './harness.js';
 
 let t: TestServer;
 
@@ -132,17 +132,7 @@ describe('APIExport and APIBinding', () => {
   });
 
   it('a CRD of the same resource is stored apart, and a binding that collides with it does not bind', async () => {
-    const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'widgets.example.com' },
-      spec: {
-        group: 'example.com',
-        scope: 'Namespaced',
-        names: { plural: 'widgets', kind: 'Widget' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-      },
-    };
+    const crd = widgetCrd({ version: { schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } });
     expect((await t.request('POST', '/clusters/root:c3/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { body: crd })).status).toBe(201);
     expect((await bind('root:c3')).status).toBe(201);
     const b = await binding('root:c3');

@@ -6,31 +6,17 @@
 import { addPriceBookEntries } from '@atrium/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CostWorld, createCostWorld, ledgerMismatches } from './cost-fixture.js';
-import { startTestServer, type TestServer } from './harness.js';
+import { startTestServer, type TestServer, widgetCrd } from './harness.js';
 
 const QUARTER = 250_000n;
 
 let t: TestServer;
 let w: CostWorld;
 
-const crd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.example.com' },
-  spec: {
-    group: 'example.com',
-    scope: 'Namespaced',
-    names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } },
-      },
-    ],
-  },
-};
+const crd = widgetCrd({
+  names: { singular: 'widget' },
+  version: { schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } } },
+});
 
 beforeAll(async () => {
   t = await startTestServer();

@@ -8,50 +8,38 @@ import { ApiException, type KubernetesObject, KubernetesObjectApi } from '@kuber
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../server.js';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from './harness.js';
+import { ADMIN_TOKEN, startTestServer, type TestServer, widgetCrd } from './harness.js';
 
 let t: TestServer;
 let replica: ApiServer;
 
-const crd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.example.com' },
-  spec: {
-    group: 'example.com',
-    scope: 'Namespaced',
-    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'] },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
-        additionalPrinterColumns: [{ name: 'Color', type: 'string', jsonPath: '.spec.color' }],
-        schema: {
-          openAPIV3Schema: {
+const crd = widgetCrd({
+  names: { singular: 'widget', shortNames: ['wd'] },
+  version: {
+    subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
+    additionalPrinterColumns: [{ name: 'Color', type: 'string', jsonPath: '.spec.color' }],
+    schema: {
+      openAPIV3Schema: {
+        type: 'object',
+        properties: {
+          spec: {
             type: 'object',
+            required: ['size'],
             properties: {
-              spec: {
-                type: 'object',
-                required: ['size'],
-                properties: {
-                  size: { type: 'integer', minimum: 1, maximum: 10 },
-                  color: { type: 'string', enum: ['red', 'blue'], default: 'red' },
-                  code: { type: 'string', pattern: '^[A-Z]{3}$' },
-                  replicas: { type: 'integer' },
-                  tags: { type: 'array', items: { type: 'string' } },
-                  free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-                },
-              },
-              status: { type: 'object', properties: { replicas: { type: 'integer' }, ready: { type: 'boolean' } } },
+              size: { type: 'integer', minimum: 1, maximum: 10 },
+              color: { type: 'string', enum: ['red', 'blue'], default: 'red' },
+              code: { type: 'string', pattern: '^[A-Z]{3}$' },
+              replicas: { type: 'integer' },
+              tags: { type: 'array', items: { type: 'string' } },
+              free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
             },
           },
+          status: { type: 'object', properties: { replicas: { type: 'integer' }, ready: { type: 'boolean' } } },
         },
       },
-    ],
+    },
   },
-};
+});
 
 async function workspace(name: string): Promise<void> {
   await t.request('POST', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces', {

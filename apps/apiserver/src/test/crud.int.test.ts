@@ -1,6 +1,6 @@
 import { ApiException, AppsV1Api, CoreV1Api, type KubernetesObject, KubernetesObjectApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.js';
+import { startTestServer, type TestServer, widgetCrd } from './harness.js';
 
 let t: TestServer;
 let objects: KubernetesObjectApi;
@@ -133,17 +133,7 @@ const samples: KubernetesObject[] = [
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:reader' },
     subjects: [{ kind: 'Group', name: 'readers' }],
   } as KubernetesObject,
-  {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.example.com' },
-    spec: {
-      group: 'example.com',
-      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-      scope: 'Namespaced',
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
-    },
-  } as KubernetesObject,
+  widgetCrd({ names: { singular: 'widget', listKind: 'WidgetList' } }) as KubernetesObject,
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'extra' } },
 ];
 

@@ -113,3 +113,22 @@ export async function kubectl(kubeconfig: string, args: string[], input?: string
     }
   });
 }
+
+/**
+ * The `widgets.example.com` CustomResourceDefinition (namespaced, kind Widget, one served and stored
+ * version v1) the tests share. `names` adds to its names; `version` adds to or replaces fields of v1
+ * (schema, subresources, printer columns): each test states only what it is about.
+ */
+export function widgetCrd(o: { names?: Record<string, unknown>; version?: Record<string, unknown> } = {}) {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      scope: 'Namespaced',
+      names: { plural: 'widgets', kind: 'Widget', ...o.names },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } }, ...o.version }],
+    },
+  };
+}
