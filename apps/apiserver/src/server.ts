@@ -250,7 +250,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   await hub.start();
   const workspaceTypes = new WorkspaceTypeResolver(store, clusters);
-  const cost = options.cost !== false && (await hasAtriumSchema(pool)) ? new CostAdmission({ pool, clusters, logger, ...options.cost }) : undefined;
+  const cost = options.cost !== false && (await hasAtriumSchema(pool)) ? new CostAdmission({ pool, store, clusters, logger, ...options.cost }) : undefined;
   if (options.cost !== false && !cost) logger.warn('no Atrium tables in this database: cost admission is off');
   const admission = new AdmissionChain(
     [limitRanger, workspaceAdmission({ clusters, types: workspaceTypes, rbac }), apisAdmission({ clusters, rbac })],

@@ -42,6 +42,7 @@ export {
   invoiceSubtotals,
   type UsageInterval,
 } from './cost/invoice.js';
+export { applyLimitRangeDefaults } from './cost/limit-range.js';
 export { divideRoundHalfUp, formatMicros, formatMonthlyMicros, MICROS_PER_DOLLAR, parseDollarsToMicros } from './cost/money.js';
 export {
   type ConditionValue,
@@ -56,16 +57,22 @@ export {
   MatchConditionSchema,
   PPM,
   PRICE_UNITS,
+  PRICING_SETTING_NAMES,
+  PRICING_SETTINGS,
   type PriceBook,
   type PriceBookEntry,
   PriceBookError,
+  type PriceBookSettings,
   type PriceRule,
   PriceRuleSchema,
   type PriceUnit,
+  type PricingSetting,
   priceBookAt,
   priceBookOf,
+  settingSubject,
   UNIT_DENOMINATOR,
   validatePriceRule,
+  validateSetting,
 } from './cost/price-book.js';
 export {
   describeObject,
@@ -77,7 +84,10 @@ export {
   podRequests,
   priceDelta,
   priceObject,
+  scaleSignature,
+  scaleTargetOf,
 } from './cost/price-object.js';
+export { type FieldPath, isScalableKind, KIND_PRICING, type KindPricing, kindPricing, type PodCountRule } from './cost/pricing-table.js';
 export {
   applyRunRateUpdates,
   type BudgetCap,

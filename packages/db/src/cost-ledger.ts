@@ -391,6 +391,8 @@ interface PriceBookSqlRow extends Record<string, unknown> {
   rule: unknown;
   region: string | null;
   multiplierPpm: string | null;
+  setting: string | null;
+  settingValue: string | null;
   effectiveFromMs: string;
   createdAtMs: string;
 }
@@ -399,7 +401,7 @@ interface PriceBookSqlRow extends Record<string, unknown> {
 export async function loadPriceBookSql(client: SqlClient, orgId: string, at: Date): Promise<PriceBook> {
   // Prisma stores timestamp(3) without time zone in UTC; epoch milliseconds avoid pg's local-time parsing.
   const { rows } = await client.query<PriceBookSqlRow>(
-    `select id, "orgId", type::text as type, subject, rule, region, "multiplierPpm"::text as "multiplierPpm",
+    `select id, "orgId", type::text as type, subject, rule, region, "multiplierPpm"::text as "multiplierPpm", setting, "settingValue"::text as "settingValue",
             (extract(epoch from "effectiveFrom" at time zone 'UTC') * 1000)::bigint::text as "effectiveFromMs",
             (extract(epoch from "createdAt" at time zone 'UTC') * 1000)::bigint::text as "createdAtMs"
        from "PriceBookEntry"
@@ -416,6 +418,8 @@ export async function loadPriceBookSql(client: SqlClient, orgId: string, at: Dat
       rule: r.rule as PriceBookEntryRow['rule'],
       region: r.region,
       multiplierPpm: r.multiplierPpm === null ? null : BigInt(r.multiplierPpm),
+      setting: r.setting,
+      settingValue: r.settingValue === null ? null : BigInt(r.settingValue),
       effectiveFrom: new Date(Number(r.effectiveFromMs)),
       createdAt: new Date(Number(r.createdAtMs)),
     }),

@@ -1,3 +1,4 @@
+import { applyLimitRangeDefaults } from '@atrium/core';
 import type { KubeObject } from '../registry/types.js';
 import { AdmissionDeniedError, type MutatingAdmissionPlugin, type ValidatingAdmissionPlugin } from './types.js';
 
@@ -24,15 +25,6 @@ export const namespaceLifecycle: ValidatingAdmissionPlugin = {
   },
 };
 
-type ResourceList = Record<string, string>;
-interface LimitRangeItem {
-  type?: string;
-  default?: ResourceList;
-  defaultRequest?: ResourceList;
-}
-
-type Containers = { resources?: { limits?: ResourceList; requests?: ResourceList } }[];
-
 /** Where a kind keeps its pod spec: a Pod's own spec, a workload's pod template, a CronJob's job template. */
 const POD_SPEC_PATHS: Record<string, string[]> = {
   '/pods': ['spec'],
@@ -45,20 +37,21 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   'batch/cronjobs': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
-function podSpecOf(object: KubeObject, path: string[]): { containers?: Containers; initContainers?: Containers } | undefined {
+function podSpecOf(object: KubeObject, path: string[]): unknown {
   let cur: unknown = object;
   for (const part of path) {
     if (typeof cur !== 'object' || cur === null || Array.isArray(cur)) return undefined;
     cur = (cur as Record<string, unknown>)[part];
   }
-  return typeof cur === 'object' && cur !== null && !Array.isArray(cur) ? (cur as { containers?: Containers; initContainers?: Containers }) : undefined;
+  return cur;
 }
 
 /**
- * LimitRange defaults: containers without requests/limits get the namespace's Container
- * defaults, as kube-apiserver's LimitRanger does for Pods. Pod templates of workloads get
- * them too (on every write of the template), so every stored workload carries the requests
- * it is priced by: cost admission never has to guess what a Pod would receive later.
+ * LimitRange defaults (core `applyLimitRangeDefaults`): containers without requests/limits
+ * get the namespace's Container defaults, as kube-apiserver's LimitRanger does for Pods. Pod
+ * templates of workloads get them too (on every write of the template), so what is stored
+ * carries the requests it runs with downstream. Pricing never depends on them being there:
+ * it raises every container to the price book's floor.
  */
 export const limitRanger: MutatingAdmissionPlugin = {
   name: 'LimitRanger',
@@ -71,25 +64,7 @@ export const limitRanger: MutatingAdmissionPlugin = {
     const spec = podSpecOf(a.object, path);
     if (!spec) return;
     const ranges = await ctx.reader.list('', 'limitranges', a.namespace);
-    if (ranges.length === 0) return;
-    const containers = [...(Array.isArray(spec.containers) ? spec.containers : []), ...(Array.isArray(spec.initContainers) ? spec.initContainers : [])];
-    for (const range of ranges) {
-      const items = ((range.spec as { limits?: LimitRangeItem[] } | undefined)?.limits ?? []).filter((l) => l.type === 'Container');
-      for (const item of items) {
-        for (const c of containers) {
-          if (typeof c !== 'object' || c === null) continue;
-          c.resources ??= {};
-          for (const [resource, value] of Object.entries(item.default ?? {})) {
-            c.resources.limits ??= {};
-            c.resources.limits[resource] ??= value;
-          }
-          for (const [resource, value] of Object.entries(item.defaultRequest ?? item.default ?? {})) {
-            c.resources.requests ??= {};
-            c.resources.requests[resource] ??= c.resources.limits?.[resource] && !item.defaultRequest ? c.resources.limits[resource]! : value;
-          }
-        }
-      }
-    }
+    applyLimitRangeDefaults(spec, ranges);
   },
 };
 

@@ -10,8 +10,28 @@
  */
 
 import type { Logger } from '@atrium/config';
-import { describeHeadroom, describeObject, evaluateBudgets, type PriceBook, PricingError, priceObject } from '@atrium/core';
-import { budgetsOf, type CostPath, chargeObject, loadPriceBookSql, lockCostPathAndPrice, readCostPath, recordBudgetDenial, recordedPrice } from '@atrium/db';
+import {
+  describeHeadroom,
+  describeObject,
+  evaluateBudgets,
+  isScalableKind,
+  type PriceBook,
+  PricingError,
+  priceObject,
+  scaleSignature,
+  scaleTargetOf,
+} from '@atrium/core';
+import {
+  budgetsOf,
+  type CostPath,
+  chargeObject,
+  loadPriceBookSql,
+  lockCostPathAndPrice,
+  readCostPath,
+  recordBudgetDenial,
+  recordedPrice,
+  recordPrice,
+} from '@atrium/db';
 import type pg from 'pg';
 import {
   type AdmissionAttributes,
@@ -23,10 +43,11 @@ import {
 } from '../admission/types.js';
 import { type KubeObject, storageResource } from '../registry/types.js';
 import type { ClusterDirectory } from '../storage/clusters.js';
-import type { ObjectKey, PutResult } from '../storage/store.js';
+import type { ObjectKey, PutResult, Store } from '../storage/store.js';
 
 export interface CostAdmissionOptions {
   pool: pg.Pool;
+  store: Store;
   clusters: ClusterDirectory;
   logger: Logger;
   /**
@@ -50,9 +71,24 @@ interface Cached<T> {
   value: Promise<T>;
 }
 
+/** Where autoscalers and the kinds they scale are stored (`storageResource` of their types). */
+export const AUTOSCALER_RESOURCE = 'horizontalpodautoscalers.autoscaling';
+export const SCALE_TARGET_RESOURCES: Readonly<Record<string, string>> = {
+  'apps/Deployment': 'deployments.apps',
+  'apps/ReplicaSet': 'replicasets.apps',
+  'apps/StatefulSet': 'statefulsets.apps',
+  '/ReplicationController': 'replicationcontrollers',
+};
+const SCALABLE_RESOURCES = new Set(Object.values(SCALE_TARGET_RESOURCES));
+
 /** Whether an update completes a deletion (no finalizers left): the object is then gone and costs nothing. */
 function finalizes(object: KubeObject): boolean {
   return !!object.metadata?.deletionTimestamp && (object.metadata.finalizers ?? []).length === 0;
+}
+
+/** The object as it will be stored, or null once it is gone (or going). */
+function live(object: KubeObject | null | undefined): KubeObject | null {
+  return object && !finalizes(object) ? object : null;
 }
 
 /** The per-budget part of core's `describeHeadroom` ("team payments $4.00/mo, org acme $99.00/mo"). */
@@ -62,6 +98,35 @@ function headroomList(path: CostPath, deltaMicros: bigint): string {
   const change = describeHeadroom([], deltaMicros);
   return describeHeadroom(budgets, deltaMicros).slice(`${change}; headroom: `.length);
 }
+
+/** An autoscaler whose price follows the object being written. */
+interface Dependent {
+  key: ObjectKey;
+  kind: string;
+  oldPriceMicros: bigint;
+  newPriceMicros: bigint;
+}
+
+/** What one priced write changes: the object's own price and its dependents'. */
+interface Pricing {
+  priceMicros: bigint;
+  dependents: Dependent[];
+}
+
+/** `scaleSignature`, with a stored object that no longer prices (malformed) as one that matches nothing. */
+function signature(object: KubeObject | null, book: PriceBook): string {
+  try {
+    return scaleSignature(object, book) ?? '';
+  } catch (e) {
+    if (e instanceof PricingError) return `malformed:${Math.random()}`;
+    throw e;
+  }
+}
+
+const sameRef = (a: KubeObject | null | undefined, b: KubeObject | null | undefined) => {
+  const spec = (o: KubeObject | null | undefined) => (o?.spec ?? {}) as { scaleTargetRef?: unknown; maxReplicas?: unknown };
+  return JSON.stringify(spec(a).scaleTargetRef) === JSON.stringify(spec(b).scaleTargetRef) && spec(a).maxReplicas === spec(b).maxReplicas;
+};
 
 export class CostAdmission implements SystemWriteHook {
   private readonly ttlMs: number;
@@ -103,16 +168,83 @@ export class CostAdmission implements SystemWriteHook {
     return this.cached(this.bookCache, orgId, () => loadPriceBookSql(this.options.pool, orgId, new Date()));
   }
 
-  /** Prices an object as it will be stored; a malformed priced field is the client's 422. */
-  private price(object: KubeObject, book: PriceBook, cluster: ClusterCost): bigint {
+  /** Prices an object as it will be stored (null: gone); a malformed priced field is the client's 422. */
+  private price(object: KubeObject | null, book: PriceBook, cluster: ClusterCost, scaleTarget?: KubeObject | null): bigint {
+    if (object === null) return 0n;
     try {
-      return priceObject(object, book, cluster.region !== undefined ? { region: cluster.region } : {}).priceMicros;
+      return priceObject(object, book, {
+        ...(cluster.region !== undefined ? { region: cluster.region } : {}),
+        ...(scaleTarget !== undefined ? { scaleTarget } : {}),
+      }).priceMicros;
     } catch (e) {
       if (e instanceof PricingError) {
         throw new AdmissionDeniedError(`${object.kind} "${object.metadata?.name ?? ''}" is invalid: ${e.message}`, 422, 'Invalid');
       }
       throw e;
     }
+  }
+
+  /** An autoscaler's scale target as stored now (null: none), read on `client`. */
+  private async scaleTargetOf(client: pg.Pool | pg.ClientBase, clusterName: string, namespace: string, hpa: KubeObject): Promise<KubeObject | null> {
+    const ref = scaleTargetOf(hpa);
+    const resource = ref ? SCALE_TARGET_RESOURCES[`${ref.group}/${ref.kind}`] : undefined;
+    if (!ref || !resource) return null;
+    const row = await this.options.store.get({ cluster: clusterName, resource, namespace, name: ref.name }, client);
+    const target = row ? (JSON.parse(row.value) as KubeObject) : null;
+    // The reference names a kind and a name; a stored object of another group under that storage key cannot exist.
+    return live(target);
+  }
+
+  /**
+   * The autoscalers in the namespace that scale `key`'s object, re-priced as if it were
+   * `next` (null: gone), read on `client` with their recorded prices.
+   */
+  private async dependents(
+    client: pg.Pool | pg.ClientBase,
+    cluster: ClusterCost,
+    book: PriceBook,
+    key: ObjectKey,
+    kindKey: string,
+    next: KubeObject | null,
+  ): Promise<Dependent[]> {
+    const rows = await this.options.store.listNamespaced(client, key.cluster, AUTOSCALER_RESOURCE, key.namespace);
+    const found: Dependent[] = [];
+    for (const row of rows) {
+      const hpa = live(JSON.parse(row.value) as KubeObject);
+      const ref = hpa ? scaleTargetOf(hpa) : undefined;
+      if (!hpa || !ref || `${ref.group}/${ref.kind}` !== kindKey || ref.name !== key.name) continue;
+      const hpaKey: ObjectKey = { cluster: key.cluster, resource: AUTOSCALER_RESOURCE, namespace: key.namespace, name: row.name };
+      const oldPriceMicros = await recordedPrice(client, cluster.logicalClusterId, hpaKey);
+      let newPriceMicros: bigint;
+      try {
+        newPriceMicros = this.price(hpa, book, cluster, next);
+      } catch (err) {
+        // The autoscaler was priced when it was written; only the target can be at fault now.
+        if (!(err instanceof AdmissionDeniedError)) throw err;
+        this.options.logger.warn({ err, key: hpaKey }, 'autoscaler could not be re-priced; recording 0');
+        newPriceMicros = 0n;
+      }
+      found.push({ key: hpaKey, kind: hpa.kind ?? 'HorizontalPodAutoscaler', oldPriceMicros, newPriceMicros });
+    }
+    return found;
+  }
+
+  /** The write's own price and its dependents', computed on `client` (inside the transaction, after the lock). */
+  private async pricing(
+    client: pg.Pool | pg.ClientBase,
+    cluster: ClusterCost,
+    book: PriceBook,
+    key: ObjectKey,
+    kindKey: string,
+    next: KubeObject | null,
+  ): Promise<Pricing> {
+    if (key.resource === AUTOSCALER_RESOURCE) {
+      const target = next ? await this.scaleTargetOf(client, key.cluster, key.namespace, next) : null;
+      return { priceMicros: this.price(next, book, cluster, target), dependents: [] };
+    }
+    const priceMicros = this.price(next, book, cluster);
+    if (!SCALABLE_RESOURCES.has(key.resource)) return { priceMicros, dependents: [] };
+    return { priceMicros, dependents: await this.dependents(client, cluster, book, key, kindKey, next) };
   }
 
   private async validate(a: AdmissionAttributes, ctx: AdmissionContext): Promise<void> {
@@ -122,18 +254,20 @@ export class CostAdmission implements SystemWriteHook {
     const cluster = await this.clusterCost(a.logicalCluster.path);
     if (!cluster) return;
     const book = await this.book(cluster.orgId);
-    const object = a.operation === 'DELETE' ? null : a.object;
-    const newPrice = (o: KubeObject | null) => (o === null || finalizes(o) ? 0n : this.price(o, book, cluster));
-    const priced = newPrice(object);
+    const object = a.operation === 'DELETE' ? null : live(a.object);
     const key: ObjectKey = { cluster: a.logicalCluster.name, resource: storageResource(a.resource), namespace: a.namespace, name: a.name };
-    const description = describeObject(object ?? a.oldObject);
+    const kindKey = `${a.resource.group}/${a.resource.kind}`;
+    const description = describeObject(a.object ?? a.oldObject);
+    const isAutoscaler = key.resource === AUTOSCALER_RESOURCE;
+    const scalable = isScalableKind(a.resource.group, a.resource.kind);
 
     if (a.dryRun) {
       const path = await readCostPath(this.options.pool, cluster.kcpPath);
       if (!path) return;
+      const { priceMicros, dependents } = await this.pricing(this.options.pool, cluster, book, key, kindKey, object);
       const old = a.operation === 'CREATE' ? 0n : await recordedPrice(this.options.pool, path.logicalClusterId, key);
-      if (old === 0n && priced === 0n) return;
-      const delta = priced - old;
+      const delta = priceMicros - old + dependents.reduce((sum, d) => sum + d.newPriceMicros - d.oldPriceMicros, 0n);
+      if (old === 0n && priceMicros === 0n && delta === 0n) return;
       const decision = delta > 0n ? evaluateBudgets(budgetsOf(path), delta, description) : undefined;
       if (decision && !decision.allowed) throw new AdmissionDeniedError(decision.message);
       ctx.warn(`cost: ${description} ${describeHeadroom([], delta)}`);
@@ -144,14 +278,31 @@ export class CostAdmission implements SystemWriteHook {
 
     // Most writes cost nothing before and after: they skip the transaction entirely. The
     // unlocked read is safe because every such write is conditional on the revision it
-    // read, and the recorded price always commits together with that revision.
-    if (a.operation === 'CREATE' && priced === 0n) return;
-    if (a.operation === 'UPDATE' && (await recordedPrice(this.options.pool, cluster.logicalClusterId, key)) === priced) return;
+    // read, and the recorded price always commits together with that revision. A write
+    // that an autoscaler's price depends on skips only when it cannot change that price.
+    if (!isAutoscaler && !scalable) {
+      const priced = this.price(object, book, cluster);
+      if (a.operation === 'CREATE' && priced === 0n) return;
+      if (a.operation === 'UPDATE' && (await recordedPrice(this.options.pool, cluster.logicalClusterId, key)) === priced) return;
+    } else if (a.operation === 'UPDATE') {
+      // Checked first, so a malformed object is the client's 422 before anything else.
+      this.price(object, book, cluster, isAutoscaler ? null : undefined);
+      const old = live(a.oldObject);
+      const unchangedForDependents = isAutoscaler ? sameRef(old, object) : signature(old, book) === signature(object, book);
+      if (unchangedForDependents) {
+        const target = isAutoscaler && object ? await this.scaleTargetOf(this.options.pool, key.cluster, key.namespace, object) : undefined;
+        if ((await recordedPrice(this.options.pool, cluster.logicalClusterId, key)) === this.price(object, book, cluster, target)) return;
+      }
+    } else {
+      // Checked now, so a malformed object is refused before any transaction.
+      this.price(object, book, cluster, isAutoscaler ? null : undefined);
+    }
     ctx.transactional(
-      this.step(cluster, {
+      this.step(cluster, book, {
         // Re-priced inside the transaction: later normalization may still touch the object.
-        price: () => newPrice(object),
-        kind: object?.kind ?? a.oldObject?.kind ?? '',
+        next: () => live(a.object),
+        kindKey,
+        kind: a.object?.kind ?? a.oldObject?.kind ?? '',
         description,
         username: a.user.name,
         warn: (m) => ctx.warn(m),
@@ -166,24 +317,39 @@ export class CostAdmission implements SystemWriteHook {
     if (!lc) return undefined;
     const cluster = await this.clusterCost(lc.path);
     if (!cluster) return undefined;
-    let priced = 0n;
-    if (next && !finalizes(next)) {
+    const book = await this.book(cluster.orgId);
+    const stored = live(next);
+    const kindKey = Object.entries(SCALE_TARGET_RESOURCES).find(([, resource]) => resource === key.resource)?.[0] ?? '';
+    // Autoscalers and the kinds they scale are always settled in the transaction: a removal
+    // re-prices what depends on them, and they are few.
+    if (key.resource !== AUTOSCALER_RESOURCE && !SCALABLE_RESOURCES.has(key.resource)) {
+      let priced = 0n;
       try {
-        priced = this.price(next, await this.book(cluster.orgId), cluster);
+        priced = this.price(stored, book, cluster);
       } catch (err) {
         // Admission priced this object when it was written; a failure now is not the client's.
         this.options.logger.warn({ err, key }, 'stored object could not be priced; recording 0');
       }
+      if ((await recordedPrice(this.options.pool, cluster.logicalClusterId, key)) === priced) return undefined;
     }
-    if ((await recordedPrice(this.options.pool, cluster.logicalClusterId, key)) === priced) return undefined;
-    return this.step(cluster, { price: () => priced, kind: next?.kind ?? '', description: '', username: '', deniable: false });
+    return this.step(cluster, book, { next: () => stored, kindKey, kind: next?.kind ?? '', description: '', username: '', deniable: false });
   }
 
   private step(
     cluster: ClusterCost,
-    change: { price: () => bigint; kind: string; description: string; username: string; warn?: (m: string) => void; deniable: boolean },
+    book: PriceBook,
+    change: {
+      next: () => KubeObject | null;
+      kindKey: string;
+      kind: string;
+      description: string;
+      username: string;
+      warn?: (m: string) => void;
+      deniable: boolean;
+    },
   ): TransactionalStep {
     let denied: { error: AdmissionDeniedError; path: CostPath; delta: bigint } | undefined;
+    const self = this;
     const { pool, logger } = this.options;
     return {
       name: 'CostBudget',
@@ -195,11 +361,23 @@ export class CostAdmission implements SystemWriteHook {
         const locked = await lockCostPathAndPrice(client, cluster.kcpPath, key, { begin: true });
         if (!locked) return write();
         const { path } = locked;
-        const priced = change.price();
-        const delta = priced - locked.oldPriceMicros;
+        // After the lock: every priced write in this cluster holds it, so an autoscaler and
+        // its target read here are the committed ones, and neither changes before commit.
+        let pricing: Pricing;
+        try {
+          pricing = await self.pricing(client, cluster, book, key, change.kindKey, change.next());
+        } catch (err) {
+          if (change.deniable || !(err instanceof AdmissionDeniedError)) throw err;
+          logger.warn({ err, key }, 'stored object could not be priced; recording 0');
+          pricing = { priceMicros: 0n, dependents: [] };
+        }
+        const changed = pricing.dependents.filter((d) => d.newPriceMicros !== d.oldPriceMicros);
+        const delta = pricing.priceMicros - locked.oldPriceMicros + changed.reduce((sum, d) => sum + d.newPriceMicros - d.oldPriceMicros, 0n);
         let warnings: readonly string[] = [];
         if (change.deniable && delta > 0n) {
-          const decision = evaluateBudgets(budgetsOf(path), delta, change.description);
+          const reserving = changed.map((d) => `${d.kind} ${d.key.namespace}/${d.key.name}`);
+          const description = reserving.length ? `${change.description} (with what ${reserving.join(', ')} reserves for it)` : change.description;
+          const decision = evaluateBudgets(budgetsOf(path), delta, description);
           if (!decision.allowed) {
             const error = new AdmissionDeniedError(decision.message);
             denied = { error, path, delta };
@@ -210,8 +388,10 @@ export class CostAdmission implements SystemWriteHook {
         // The ledger moves before the object is written: `apiserver.put` takes the global write
         // lock, and everything after it holds that lock (and every other tenant's writes) until
         // commit. A write that then fails its precondition rolls the ledger back with it.
-        if (delta !== 0n) {
-          await chargeObject(client, path, { resource: key.resource, namespace: key.namespace, name: key.name, kind: change.kind }, priced, delta);
+        for (const d of changed)
+          await recordPrice(client, path, { resource: d.key.resource, namespace: d.key.namespace, name: d.key.name, kind: d.kind }, d.newPriceMicros);
+        if (delta !== 0n || pricing.priceMicros !== locked.oldPriceMicros) {
+          await chargeObject(client, path, { resource: key.resource, namespace: key.namespace, name: key.name, kind: change.kind }, pricing.priceMicros, delta);
         }
         const result = await write();
         if (result.ok) for (const w of warnings) change.warn?.(w);

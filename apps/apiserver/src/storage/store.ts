@@ -123,8 +123,9 @@ function toRow(r: RawRow): StoredRow {
 export class Store {
   constructor(readonly pool: pg.Pool) {}
 
-  async get(key: ObjectKey): Promise<StoredRow | undefined> {
-    const { rows } = await this.pool.query<RawRow>({
+  /** One object; `client` reads inside a caller's transaction. */
+  async get(key: ObjectKey, client: pg.Pool | pg.ClientBase = this.pool): Promise<StoredRow | undefined> {
+    const { rows } = await client.query<RawRow>({
       name: 'apiserver_get',
       text: 'select cluster, resource, namespace, name, rv, value from apiserver.objects where cluster = $1 and resource = $2 and namespace = $3 and name = $4',
       values: [key.cluster, key.resource, key.namespace, key.name],
@@ -350,6 +351,16 @@ export class Store {
     } finally {
       client.release();
     }
+  }
+
+  /** Every object of one resource in one namespace, now, on `client` (inside a caller's transaction). */
+  async listNamespaced(client: pg.Pool | pg.ClientBase, cluster: string, resource: string, namespace: string): Promise<StoredRow[]> {
+    const { rows } = await client.query<RawRow>({
+      name: 'apiserver_list_namespaced',
+      text: 'select cluster, resource, namespace, name, rv, value from apiserver.objects where cluster = $1 and resource = $2 and namespace = $3 order by name',
+      values: [cluster, resource, namespace],
+    });
+    return rows.map(toRow);
   }
 
   /** Revisions after `afterRv`, oldest first; throws when the log no longer reaches back that far. */

@@ -11,6 +11,7 @@ interface PreviewResult {
     allowed: boolean;
     message: string | null;
     lines: Array<{ ruleKey: string; description: string; price: string }>;
+    notes: string[];
   }>;
   total: string;
   allowed: boolean;
@@ -101,7 +102,14 @@ export function CostPreview({ org, clusters, teams }: { org: string; clusters: B
                 // biome-ignore lint/suspicious/noArrayIndexKey: two objects may share a description.
                 <tr key={i}>
                   <td className="mono small">{o.description}</td>
-                  <td className="small">{o.lines.length ? o.lines.map((l) => `${l.description} ${l.price}`).join(' · ') : 'free'}</td>
+                  <td className="small">
+                    {o.lines.length ? o.lines.map((l) => `${l.description} ${l.price}`).join(' · ') : 'free'}
+                    {o.notes.map((n) => (
+                      <div key={n} className="muted">
+                        {n}
+                      </div>
+                    ))}
+                  </td>
                   <td>{o.price}</td>
                   <td>{o.allowed ? 'yes' : 'no'}</td>
                 </tr>

@@ -168,3 +168,47 @@ describe('PriceRuleSchema', () => {
     expect(PriceRuleSchema.safeParse(input).success).toBe(false);
   });
 });
+
+describe('pricing settings', () => {
+  const setting = (
+    orgId: string | null,
+    name: 'floor-cpu' | 'floor-memory' | 'daemonset-nodes',
+    value: bigint,
+    from = day(1),
+    region?: string,
+  ): PriceBookEntry => ({ type: 'setting', orgId, effectiveFrom: from, setting: name, value, ...(region !== undefined ? { region } : {}) });
+
+  it('starts from the built-in values', () => {
+    const book = priceBookAt([], 'acme', day(5));
+    expect(book.requestFloor).toEqual({ cpuMillis: 100n, memoryBytes: 128n << 20n });
+    expect(book.daemonSetNodes.default).toBe(3n);
+    expect(book.daemonSetNodes.byRegion.size).toBe(0);
+  });
+
+  it.each([
+    ['the platform lowers its own floor', [setting(null, 'floor-cpu', 50n)], 50n],
+    ['an org raises the floor for itself', [setting('acme', 'floor-cpu', 250n)], 250n],
+    ['an org cannot lower it below the platform built-in', [setting('acme', 'floor-cpu', 10n)], 100n],
+    ['an org cannot lower it below the platform entry', [setting(null, 'floor-cpu', 200n), setting('acme', 'floor-cpu', 150n)], 200n],
+    ['another org’s raise does not apply', [setting('other', 'floor-cpu', 900n)], 100n],
+    ['a later entry is in force from its date', [setting(null, 'floor-cpu', 200n), setting(null, 'floor-cpu', 300n, day(9))], 200n],
+  ])('%s', (_name, entries, cpuMillis) => {
+    expect(priceBookAt(entries, 'acme', day(5)).requestFloor.cpuMillis).toBe(cpuMillis);
+  });
+
+  it('counts DaemonSet nodes per region, each scope falling back to its every-region value', () => {
+    const book = priceBookAt(
+      [setting(null, 'daemonset-nodes', 5n), setting(null, 'daemonset-nodes', 12n, day(1), 'eu'), setting('acme', 'daemonset-nodes', 8n)],
+      'acme',
+      day(5),
+    );
+    expect(book.daemonSetNodes.default).toBe(8n);
+    expect(book.daemonSetNodes.byRegion.get('eu')).toBe(12n);
+  });
+
+  it('rejects bad settings', () => {
+    expect(() => priceBookAt([setting(null, 'floor-cpu', -1n)], null, day(5))).toThrow(PriceBookError);
+    expect(() => priceBookAt([setting(null, 'floor-cpu', 1n, day(1), 'eu')], null, day(5))).toThrow(/only daemonset-nodes/);
+    expect(() => priceBookAt([setting(null, 'floor-cpu', 1n), setting(null, 'floor-cpu', 2n)], null, day(5))).toThrow(/two price book entries/);
+  });
+});

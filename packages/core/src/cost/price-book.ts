@@ -61,11 +61,43 @@ export interface PriceRule {
 /** Parts per million: 1,000,000 is ×1.0, 1,250,000 is ×1.25. */
 export const PPM = 1_000_000n;
 
+/**
+ * Settings that decide quantities rather than prices. Each has a platform value (its
+ * built-in default until the platform sets one); an org's entry can raise it for the org,
+ * never lower it below the platform's, so no org setting makes anything cheaper than the
+ * platform priced it.
+ */
+export type PricingSetting = 'floor-cpu' | 'floor-memory' | 'daemonset-nodes';
+
+export const PRICING_SETTINGS: Readonly<
+  Record<PricingSetting, { readonly description: string; readonly unit: 'cpu' | 'memory' | 'count'; readonly builtIn: bigint }>
+> = {
+  // The platform's default LimitRange requests (GKE Autopilot also raises requests below its minimum).
+  'floor-cpu': {
+    description: 'least CPU a container is priced at, in milli-CPU (also what an unrequested container is priced at)',
+    unit: 'cpu',
+    builtIn: 100n,
+  },
+  'floor-memory': { description: 'least memory a container is priced at, in bytes', unit: 'memory', builtIn: 128n << 20n },
+  // A small highly available node pool; a region can set its own count.
+  'daemonset-nodes': { description: 'nodes a DaemonSet is priced as running on (per region, or for every region)', unit: 'count', builtIn: 3n },
+};
+
+export const PRICING_SETTING_NAMES = Object.keys(PRICING_SETTINGS) as PricingSetting[];
+
 export interface PriceBook {
   /** The rules in force, sorted by key. Every matching rule adds its own line. */
   readonly rules: readonly PriceRule[];
   /** Region → multiplier in parts per million; a region not listed is ×1. */
   readonly regionMultipliersPpm: ReadonlyMap<string, bigint>;
+  /**
+   * The least a container is priced at, per resource: an unset or smaller request (after
+   * Kubernetes copies a limit into a missing request) is priced at this. Nothing the tenant
+   * owns (LimitRanges, requests of 0) can price a container below it.
+   */
+  readonly requestFloor: { readonly cpuMillis: bigint; readonly memoryBytes: bigint };
+  /** Nodes a DaemonSet runs on: per region, else the default. */
+  readonly daemonSetNodes: { readonly default: bigint; readonly byRegion: ReadonlyMap<string, bigint> };
 }
 
 export type PriceBookEntry =
@@ -77,6 +109,16 @@ export type PriceBookEntry =
       readonly effectiveFrom: Date;
       readonly region: string;
       readonly multiplierPpm: bigint;
+    }
+  | {
+      readonly type: 'setting';
+      readonly orgId: string | null;
+      readonly effectiveFrom: Date;
+      readonly setting: PricingSetting;
+      /** Only `daemonset-nodes` is set per region; omitted means every region. */
+      readonly region?: string;
+      /** In the setting's unit: milli-CPU, bytes, or a count. */
+      readonly value: bigint;
     };
 
 export class PriceBookError extends Error {
@@ -104,7 +146,26 @@ function entryKey(entry: PriceBookEntry): string {
       return `rule:${entry.ruleKey}`;
     case 'region-multiplier':
       return `region:${entry.region}`;
+    case 'setting':
+      return settingSubject(entry.setting, entry.region);
   }
+}
+
+/** The subject a setting entry is keyed by: `setting:<name>` or `setting:<name>@<region>`. */
+export function settingSubject(setting: PricingSetting, region?: string): string {
+  return region === undefined ? `setting:${setting}` : `setting:${setting}@${region}`;
+}
+
+/** Problems with a setting entry, as sentences; empty when it is valid. */
+export function validateSetting(entry: { setting: string; region?: string | undefined; value: bigint }): string[] {
+  const problems: string[] = [];
+  if (!(PRICING_SETTING_NAMES as string[]).includes(entry.setting)) {
+    problems.push(`unknown setting ${JSON.stringify(entry.setting)} (one of ${PRICING_SETTING_NAMES.join(', ')})`);
+  }
+  if (entry.value < 0n) problems.push(`setting ${entry.setting}: value must not be negative`);
+  if (entry.region !== undefined && entry.setting !== 'daemonset-nodes')
+    problems.push(`setting ${entry.setting} applies to every region; only daemonset-nodes is set per region`);
+  return problems;
 }
 
 /**
@@ -134,6 +195,30 @@ export function priceBookAt(entries: readonly PriceBookEntry[], orgId: string | 
 
   const rules: PriceRule[] = [];
   const regionMultipliersPpm = new Map<string, bigint>();
+  for (const entry of [...platform.values(), ...org.values()]) {
+    if (entry.type !== 'setting') continue;
+    const problems = validateSetting(entry);
+    if (problems.length > 0) throw new PriceBookError(problems.join('; '));
+  }
+  // A setting is the larger of the platform's (its built-in value until set) and the org's;
+  // a per-region value falls back to the same scope's every-region value.
+  const scoped = (scope: Map<string, PriceBookEntry>, name: PricingSetting, region?: string): bigint | undefined => {
+    const entry = (region !== undefined ? scope.get(settingSubject(name, region)) : undefined) ?? scope.get(settingSubject(name));
+    return entry?.type === 'setting' ? entry.value : undefined;
+  };
+  const effective = (name: PricingSetting, region?: string): bigint => {
+    const platformValue = scoped(platform, name, region) ?? PRICING_SETTINGS[name].builtIn;
+    const orgValue = scoped(org, name, region);
+    return orgValue !== undefined && orgValue > platformValue ? orgValue : platformValue;
+  };
+  const byRegion = new Map<string, bigint>();
+  for (const entry of [...platform.values(), ...org.values()]) {
+    if (entry.type === 'setting' && entry.setting === 'daemonset-nodes' && entry.region !== undefined) {
+      byRegion.set(entry.region, effective('daemonset-nodes', entry.region));
+    }
+  }
+  const requestFloor = { cpuMillis: effective('floor-cpu'), memoryBytes: effective('floor-memory') };
+  const daemonSetDefault = effective('daemonset-nodes');
   for (const key of new Set([...platform.keys(), ...org.keys()])) {
     const entry = org.get(key) ?? platform.get(key);
     if (entry?.type === 'rule') {
@@ -146,16 +231,34 @@ export function priceBookAt(entries: readonly PriceBookEntry[], orgId: string | 
     }
   }
   rules.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { rules, regionMultipliersPpm };
+  return { rules, regionMultipliersPpm, requestFloor, daemonSetNodes: { default: daemonSetDefault, byRegion } };
+}
+
+/** The settings a book straight from rules starts from (the platform's built-in values unless given). */
+export interface PriceBookSettings {
+  readonly floorCpuMillis?: bigint;
+  readonly floorMemoryBytes?: bigint;
+  readonly daemonSetNodes?: bigint;
 }
 
 /** A book straight from rules, for previews and tests. */
-export function priceBookOf(rules: readonly PriceRule[], regionMultipliersPpm: Readonly<Record<string, bigint>> = {}): PriceBook {
-  const entries: PriceBookEntry[] = rules.map((rule) => ({ type: 'rule', orgId: null, effectiveFrom: new Date(0), rule }));
+export function priceBookOf(
+  rules: readonly PriceRule[],
+  regionMultipliersPpm: Readonly<Record<string, bigint>> = {},
+  settings: PriceBookSettings = {},
+): PriceBook {
+  const epoch = new Date(0);
+  const entries: PriceBookEntry[] = rules.map((rule) => ({ type: 'rule', orgId: null, effectiveFrom: epoch, rule }));
   for (const [region, multiplierPpm] of Object.entries(regionMultipliersPpm)) {
-    entries.push({ type: 'region-multiplier', orgId: null, effectiveFrom: new Date(0), region, multiplierPpm });
+    entries.push({ type: 'region-multiplier', orgId: null, effectiveFrom: epoch, region, multiplierPpm });
   }
-  return priceBookAt(entries, null, new Date(0));
+  const given: [PricingSetting, bigint | undefined][] = [
+    ['floor-cpu', settings.floorCpuMillis],
+    ['floor-memory', settings.floorMemoryBytes],
+    ['daemonset-nodes', settings.daemonSetNodes],
+  ];
+  for (const [setting, value] of given) if (value !== undefined) entries.push({ type: 'setting', orgId: null, effectiveFrom: epoch, setting, value });
+  return priceBookAt(entries, null, epoch);
 }
 
 // OpenCost's default on-demand prices (its `default.json`), converted to monthly prices once

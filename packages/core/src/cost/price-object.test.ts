@@ -1,14 +1,27 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRICE_RULES, type PriceRule, priceBookOf } from './price-book.js';
-import { describeObject, type PricingContext, PricingError, podRequests, priceDelta, priceObject } from './price-object.js';
+import { applyLimitRangeDefaults } from './limit-range.js';
+import { DEFAULT_PRICE_RULES, type PriceRule, priceBookAt, priceBookOf } from './price-book.js';
+import { describeObject, type PricingContext, PricingError, podRequests, priceDelta, priceObject, scaleSignature, scaleTargetOf } from './price-object.js';
+import { KIND_PRICING } from './pricing-table.js';
 
+// The platform's built-in settings: floor 100m CPU / 128Mi memory, DaemonSets on 3 nodes.
 const book = priceBookOf(DEFAULT_PRICE_RULES, { 'eu-premium': 1_250_000n, free: 0n });
+// No floor: the arithmetic of requests and rounding on its own.
+const bare = priceBookOf(DEFAULT_PRICE_RULES, { 'eu-premium': 1_250_000n, free: 0n }, { floorCpuMillis: 0n, floorMemoryBytes: 0n, daemonSetNodes: 1n });
 
 const CPU = 23_076_030n; // per vCPU-month
 const GIB_RAM = 3_093_010n; // per GiB-month
 const GIB_DISK = 40_000n;
 const GI = 1n << 30n;
+const MI = 1n << 20n;
+
+/** The exact price of these quantities under the default rules, rounded once half up (independent of priceObject). */
+function expected(q: { cpuMillis: bigint; memoryBytes: bigint; storageBytes?: bigint; objectMicros?: bigint }): bigint {
+  const denominator = 1000n * GI;
+  const exact = q.cpuMillis * CPU * GI + q.memoryBytes * GIB_RAM * 1000n + (q.storageBytes ?? 0n) * GIB_DISK * 1000n;
+  return (2n * exact + denominator) / (2n * denominator) + (q.objectMicros ?? 0n);
+}
 
 const container = (cpu?: string, memory?: string, extra: Record<string, unknown> = {}) => ({
   name: 'c',
@@ -40,11 +53,206 @@ const pvc = (storage: string, extra: Record<string, unknown> = {}) => ({
   spec: { resources: { requests: { storage } } },
 });
 const owned = (apiVersion: string, kind: string, controller = true) => ({ ownerReferences: [{ apiVersion, kind, name: 'o', uid: 'u', controller }] });
+const limitRange = (item: Record<string, unknown>) => ({
+  apiVersion: 'v1',
+  kind: 'LimitRange',
+  metadata: { name: 'lr' },
+  spec: { limits: [{ type: 'Container', ...item }] },
+});
+const hpa = (maxReplicas: number, target = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'w' }) => ({
+  apiVersion: 'autoscaling/v2',
+  kind: 'HorizontalPodAutoscaler',
+  metadata: { name: 'w', namespace: 'default' },
+  spec: { scaleTargetRef: target, minReplicas: 1, maxReplicas },
+});
 
-// 500m CPU + 512Mi memory, one pod
-const HALF = CPU / 2n + GIB_RAM / 2n; // both even, so exact
+/**
+ * The ways a pod spec can leave requests out, each with the requests one pod is priced at
+ * (floor 100m / 128Mi). `limitRanges` are the namespace's when the object is admitted:
+ * their defaults are written into the stored object first, as admission does.
+ */
+const podVariants: { name: string; spec: Record<string, unknown>; limitRanges?: unknown[]; cpuMillis: bigint; memoryBytes: bigint }[] = [
+  { name: 'explicit requests', spec: podSpec([container('500m', '512Mi')]), cpuMillis: 500n, memoryBytes: 512n * MI },
+  { name: 'requests absent', spec: podSpec([{ name: 'c', image: 'x' }]), cpuMillis: 100n, memoryBytes: 128n * MI },
+  { name: 'resources: {}', spec: podSpec([{ name: 'c', resources: {} }]), cpuMillis: 100n, memoryBytes: 128n * MI },
+  { name: 'limits only', spec: podSpec([{ name: 'c', resources: { limits: { cpu: '1', memory: '1Gi' } } }]), cpuMillis: 1000n, memoryBytes: GI },
+  {
+    name: 'limits only, below the floor',
+    spec: podSpec([{ name: 'c', resources: { limits: { cpu: '10m', memory: '16Mi' } } }]),
+    cpuMillis: 100n,
+    memoryBytes: 128n * MI,
+  },
+  { name: 'requests of zero', spec: podSpec([container('0', '0')]), cpuMillis: 100n, memoryBytes: 128n * MI },
+  {
+    name: 'requests of zero, limits set',
+    spec: podSpec([{ name: 'c', resources: { requests: { cpu: '0' }, limits: { cpu: '2' } } }]),
+    cpuMillis: 100n,
+    memoryBytes: 128n * MI,
+  },
+  { name: 'requests below the floor', spec: podSpec([container('1m', '1Mi')]), cpuMillis: 100n, memoryBytes: 128n * MI },
+  { name: 'CPU only', spec: podSpec([container('2')]), cpuMillis: 2000n, memoryBytes: 128n * MI },
+  {
+    name: 'LimitRange present, above the floor',
+    spec: podSpec([{ name: 'c' }]),
+    limitRanges: [limitRange({ defaultRequest: { cpu: '250m', memory: '256Mi' } })],
+    cpuMillis: 250n,
+    memoryBytes: 256n * MI,
+  },
+  { name: 'LimitRange deleted', spec: podSpec([{ name: 'c' }]), limitRanges: [], cpuMillis: 100n, memoryBytes: 128n * MI },
+  {
+    name: 'LimitRange lower than the floor',
+    spec: podSpec([{ name: 'c' }]),
+    limitRanges: [limitRange({ defaultRequest: { cpu: '1m', memory: '1Mi' } })],
+    cpuMillis: 100n,
+    memoryBytes: 128n * MI,
+  },
+  {
+    name: 'LimitRange default limits only (request = limit)',
+    spec: podSpec([{ name: 'c' }]),
+    limitRanges: [limitRange({ default: { cpu: '2', memory: '2Gi' } })],
+    cpuMillis: 2000n,
+    memoryBytes: 2n * GI,
+  },
+  {
+    name: 'LimitRange does not override explicit requests',
+    spec: podSpec([container('300m', '300Mi')]),
+    limitRanges: [limitRange({ defaultRequest: { cpu: '1', memory: '1Gi' } })],
+    cpuMillis: 300n,
+    memoryBytes: 300n * MI,
+  },
+  { name: 'two containers without requests', spec: podSpec([{ name: 'a' }, { name: 'b' }]), cpuMillis: 200n, memoryBytes: 256n * MI },
+  // app 200m / 256Mi; init 1 CPU / 64Mi (raised to 128Mi): max per resource
+  { name: 'init container larger', spec: podSpec([container('200m', '256Mi')], [container('1', '64Mi')]), cpuMillis: 1000n, memoryBytes: 256n * MI },
+  { name: 'init container without requests', spec: podSpec([{ name: 'a' }], [{ name: 'i' }]), cpuMillis: 100n, memoryBytes: 128n * MI },
+  {
+    // apps 300m + sidecar 100m = 400m; sidecar + regular init 500m = 600m. Memory: all at the floor, sidecar + app = 256Mi.
+    name: 'sidecar and init containers',
+    spec: podSpec([container('300m')], [container('100m', undefined, { restartPolicy: 'Always' }), container('500m')]),
+    cpuMillis: 600n,
+    memoryBytes: 256n * MI,
+  },
+  {
+    name: 'pod overhead',
+    spec: { ...podSpec([container('500m', '512Mi')]), overhead: { cpu: '250m', memory: '64Mi' } },
+    cpuMillis: 750n,
+    memoryBytes: 576n * MI,
+  },
+  {
+    name: 'overhead on containers without requests',
+    spec: { ...podSpec([{ name: 'c' }]), overhead: { cpu: '50m', memory: '32Mi' } },
+    cpuMillis: 150n,
+    memoryBytes: 160n * MI,
+  },
+  {
+    name: 'pod-level requests',
+    spec: { ...podSpec([{ name: 'c' }]), resources: { requests: { cpu: '2', memory: '4Gi' } } },
+    cpuMillis: 2000n,
+    memoryBytes: 4n * GI,
+  },
+];
 
-describe('priceObject: table', () => {
+/** Every kind that runs pods, with the pods (and storage) its spec asks for. */
+const podKinds: {
+  name: string;
+  make: (spec: Record<string, unknown>) => Record<string, unknown>;
+  pods: bigint;
+  claimBytes?: bigint;
+  context?: PricingContext;
+}[] = [
+  { name: 'Pod', make: (spec) => pod(spec), pods: 1n },
+  { name: 'Pod that has Succeeded (status is not priced)', make: (spec) => pod(spec, { status: { phase: 'Succeeded' } }), pods: 1n },
+  { name: 'Pod with a forged controller owner', make: (spec) => ({ ...pod(spec), metadata: { name: 'p', ...owned('apps/v1', 'ReplicaSet') } }), pods: 1n },
+  { name: 'Deployment × 3', make: (spec) => workload('Deployment', 'apps/v1', { replicas: 3, template: { spec } }), pods: 3n },
+  { name: 'Deployment, replicas unset', make: (spec) => workload('Deployment', 'apps/v1', { template: { spec } }), pods: 1n },
+  { name: 'paused Deployment × 2', make: (spec) => workload('Deployment', 'apps/v1', { replicas: 2, paused: true, template: { spec } }), pods: 2n },
+  {
+    name: 'ReplicaSet × 2 owned by a Deployment',
+    make: (spec) => ({
+      ...workload('ReplicaSet', 'apps/v1', { replicas: 2, template: { spec } }),
+      metadata: { name: 'rs', ...owned('apps/v1', 'Deployment') },
+    }),
+    pods: 2n,
+  },
+  { name: 'ReplicationController × 2', make: (spec) => workload('ReplicationController', 'v1', { replicas: 2, template: { spec } }), pods: 2n },
+  {
+    name: 'StatefulSet × 3 with a 10Gi claim template',
+    make: (spec) =>
+      workload('StatefulSet', 'apps/v1', {
+        replicas: 3,
+        template: { spec },
+        volumeClaimTemplates: [{ metadata: { name: 'd' }, spec: { resources: { requests: { storage: '10Gi' } } } }],
+      }),
+    pods: 3n,
+    claimBytes: 30n * GI,
+  },
+  { name: 'DaemonSet (3 nodes by default)', make: (spec) => workload('DaemonSet', 'apps/v1', { template: { spec } }), pods: 3n },
+  {
+    name: 'DaemonSet in a region with 10 nodes',
+    make: (spec) => workload('DaemonSet', 'apps/v1', { template: { spec } }),
+    pods: 10n,
+    context: { region: 'big' },
+  },
+  { name: 'Job, parallelism unset', make: (spec) => workload('Job', 'batch/v1', { template: { spec } }), pods: 1n },
+  { name: 'Job, parallelism 4, completions 2', make: (spec) => workload('Job', 'batch/v1', { parallelism: 4, completions: 2, template: { spec } }), pods: 2n },
+  {
+    name: 'Job marked Complete in status (status is not priced)',
+    make: (spec) =>
+      workload('Job', 'batch/v1', { parallelism: 2, template: { spec } }, { status: { conditions: [{ type: 'Complete', status: 'True' }], succeeded: 2 } }),
+    pods: 2n,
+  },
+  { name: 'suspended Job', make: (spec) => workload('Job', 'batch/v1', { suspend: true, template: { spec } }), pods: 0n },
+  {
+    name: 'CronJob, one run of parallelism 3',
+    make: (spec) => workload('CronJob', 'batch/v1', { schedule: '* * * * *', jobTemplate: { spec: { parallelism: 3, template: { spec } } } }),
+    pods: 3n,
+  },
+  {
+    name: 'suspended CronJob',
+    make: (spec) => workload('CronJob', 'batch/v1', { schedule: '@daily', suspend: true, jobTemplate: { spec: { template: { spec } } } }),
+    pods: 0n,
+  },
+  {
+    name: 'HorizontalPodAutoscaler to 10 of a Deployment × 3',
+    make: () => hpa(10),
+    pods: 7n,
+  },
+];
+
+const dsBook = priceBookAt(
+  [
+    ...DEFAULT_PRICE_RULES.map((rule) => ({ type: 'rule' as const, orgId: null, effectiveFrom: new Date(0), rule })),
+    { type: 'setting', orgId: null, effectiveFrom: new Date(0), setting: 'daemonset-nodes', region: 'big', value: 10n },
+  ],
+  null,
+  new Date(0),
+);
+
+/** The stored form: LimitRange defaults filled into the object's pod spec, as admission writes it. */
+function admitted(object: Record<string, unknown>, limitRanges: unknown[] | undefined): Record<string, unknown> {
+  const stored = structuredClone(object);
+  const row = KIND_PRICING[`${String(stored.apiVersion).includes('/') ? String(stored.apiVersion).split('/')[0] : ''}/${String(stored.kind)}`];
+  if (row?.model === 'pods' && limitRanges) {
+    let spec: unknown = stored;
+    for (const key of row.podSpec) spec = (spec as Record<string, unknown>)[key];
+    applyLimitRangeDefaults(spec, limitRanges);
+  }
+  return stored;
+}
+
+describe('priceObject: every kind that runs pods × every way of leaving requests out', () => {
+  const cases = podKinds.flatMap((k) => podVariants.map((v) => [`${k.name} — ${v.name}`, k, v] as const));
+  it.each(cases)('%s', (_name, k, v) => {
+    const object = admitted(k.make(structuredClone(v.spec)), v.limitRanges);
+    // An autoscaler's target is the Deployment × 3 of this pod spec.
+    const target = admitted(workload('Deployment', 'apps/v1', { replicas: 3, template: { spec: structuredClone(v.spec) } }), v.limitRanges);
+    const context: PricingContext = { ...k.context, ...(object.kind === 'HorizontalPodAutoscaler' ? { scaleTarget: target } : {}) };
+    const price = priceObject(object, dsBook, context);
+    expect(price.priceMicros).toBe(expected({ cpuMillis: v.cpuMillis * k.pods, memoryBytes: v.memoryBytes * k.pods, storageBytes: k.claimBytes ?? 0n }));
+    expect(price.lines.reduce((sum, line) => sum + line.priceMicros, 0n)).toBe(price.priceMicros);
+  });
+});
+
+describe('priceObject: other kinds and rules', () => {
   const cases: [string, unknown, bigint, PricingContext?][] = [
     ['absent object', null, 0n],
     ['LoadBalancer Service', service('LoadBalancer'), 1_000_000n],
@@ -55,118 +263,124 @@ describe('priceObject: table', () => {
     ['Ingress', { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'i' } }, 10_000n],
     ['Ingress in a different group is not matched', { apiVersion: 'example.com/v1', kind: 'Ingress', metadata: { name: 'i' } }, 0n],
     ['ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: {} }, 0n],
-    ['custom resource', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }, 0n],
-    ['Pod 500m / 512Mi', pod(podSpec([container('500m', '512Mi')])), HALF],
-    ['Pod 1 vCPU', pod(podSpec([container('1')])), CPU],
-    ['Pod 1Gi', pod(podSpec([container(undefined, '1Gi')])), GIB_RAM],
+    ['custom resource without a rule', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }, 0n],
+    ['Deployment in another group is not a workload', workload('Deployment', 'example.com/v1', { replicas: 3, ...template('1', '1Gi') }), 0n],
+    ['Deployment scaled to 0', workload('Deployment', 'apps/v1', { replicas: 0, ...template('500m', '512Mi') }), 0n],
+    ['PVC 10Gi', pvc('10Gi'), 10n * GIB_DISK],
+    ['PVC 1.5Gi', pvc('1.5Gi'), 60_000n],
+    ['PVC 1 byte rounds to nothing', pvc('1'), 0n],
+    ['PVC owned by a StatefulSet is still priced', pvc('10Gi', owned('apps/v1', 'StatefulSet')), 10n * GIB_DISK],
+    [
+      'generic ephemeral volume: a claim per pod',
+      workload('Deployment', 'apps/v1', {
+        replicas: 2,
+        template: {
+          spec: {
+            ...podSpec([container('1', '1Gi')]),
+            volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { resources: { requests: { storage: '5Gi' } } } } } }],
+          },
+        },
+      }),
+      expected({ cpuMillis: 2000n, memoryBytes: 2n * GI, storageBytes: 10n * GI }),
+    ],
+    ['HPA whose target is missing reserves nothing', hpa(10), 0n, { scaleTarget: null }],
+    [
+      'HPA whose maxReplicas is below the replicas reserves nothing',
+      hpa(2),
+      0n,
+      { scaleTarget: workload('Deployment', 'apps/v1', { replicas: 5, ...template('1', '1Gi') }) },
+    ],
+    [
+      'HPA of a StatefulSet reserves its claims too',
+      hpa(4, { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'w' }),
+      expected({ cpuMillis: 3000n, memoryBytes: 3n * GI, storageBytes: 3n * GI }),
+      {
+        scaleTarget: workload('StatefulSet', 'apps/v1', {
+          replicas: 1,
+          ...template('1', '1Gi'),
+          volumeClaimTemplates: [{ spec: { resources: { requests: { storage: '1Gi' } } } }],
+        }),
+      },
+    ],
+    [
+      'HPA of a kind it cannot price by replicas',
+      hpa(10, { apiVersion: 'example.com/v1', kind: 'Widget', name: 'w' }),
+      0n,
+      { scaleTarget: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { replicas: 1 } } },
+    ],
+    ['region multiplier ×1.25', service('LoadBalancer'), 1_250_000n, { region: 'eu-premium' }],
+    ['region multiplier ×0', service('LoadBalancer'), 0n, { region: 'free' }],
+    ['unknown region is ×1', service('LoadBalancer'), 1_000_000n, { region: 'nowhere' }],
+    ['region multiplier on resources', pod(podSpec([container('1', '1Gi')])), ((CPU + GIB_RAM) * 5n) / 4n, { region: 'eu-premium' }],
+  ];
+
+  it.each(cases)('%s', (_name, object, price, context) => {
+    const result = priceObject(object, book, context);
+    expect(result.priceMicros).toBe(price);
+    expect(result.lines.reduce((sum, line) => sum + line.priceMicros, 0n)).toBe(result.priceMicros);
+  });
+});
+
+describe('priceObject: request arithmetic without a floor', () => {
+  const cases: [string, unknown, bigint][] = [
     ['Pod 100m', pod(podSpec([container('100m')])), 2_307_603n],
     ['Pod 1m rounds half up once', pod(podSpec([container('1m')])), 23_076n], // 23076.03
     ['Pod 1.5m CPU is priced as 2m', pod(podSpec([container('1.5m')])), 46_152n], // 46152.06
-    ['Pod with two containers sums them', pod(podSpec([container('250m', '256Mi'), container('250m', '256Mi')])), HALF],
-    ['Pod with no requests and no defaults', pod(podSpec([{ name: 'c', image: 'x' }])), 0n],
-    ['Pod with limits only is priced at the limits', pod(podSpec([{ name: 'c', resources: { limits: { cpu: '1', memory: '1Gi' } } }])), CPU + GIB_RAM],
-    ['request wins over limit', pod(podSpec([{ name: 'c', resources: { requests: { cpu: '500m' }, limits: { cpu: '2' } } }])), CPU / 2n],
-    [
-      'defaults from context fill missing requests',
-      pod(podSpec([{ name: 'c' }])),
-      CPU / 10n + GIB_RAM / 8n,
-      { defaultRequests: { cpuMillis: 100n, memoryBytes: 128n << 20n } },
-    ],
-    [
-      'defaults only fill what is missing',
-      pod(podSpec([container('1')])),
-      CPU + GIB_RAM / 8n,
-      { defaultRequests: { cpuMillis: 100n, memoryBytes: 128n << 20n } },
-    ],
+    ['Pod with no requests costs nothing', pod(podSpec([{ name: 'c', image: 'x' }])), 0n],
     ['numeric quantities are accepted', pod(podSpec([{ name: 'c', resources: { requests: { cpu: 2 } } }])), 2n * CPU],
-    ['init container larger than app containers wins', pod(podSpec([container('100m'), container('200m')], [container('1')])), CPU],
-    ['app containers larger than init win', pod(podSpec([container('600m'), container('400m')], [container('500m')])), CPU],
     ['max of init containers, not their sum', pod(podSpec([container('100m')], [container('500m'), container('500m')])), CPU / 2n],
-    [
-      'sidecar init containers add to app containers and to later init containers',
-      // sidecar 100m, then regular init 500m → init peak 600m; apps 300m + sidecar 100m = 400m
-      pod(podSpec([container('300m')], [container('100m', undefined, { restartPolicy: 'Always' }), container('500m')])),
-      (CPU * 6n) / 10n,
-    ],
     [
       'sidecar after a regular init container does not add to it',
       pod(podSpec([container('300m')], [container('500m'), container('100m', undefined, { restartPolicy: 'Always' })])),
       CPU / 2n,
     ],
-    ['pod overhead is added', pod({ ...podSpec([container('500m')]), overhead: { cpu: '500m', memory: '1Gi' } }), CPU + GIB_RAM],
-    ['Succeeded Pod costs nothing', pod(podSpec([container('1')]), { status: { phase: 'Succeeded' } }), 0n],
-    ['Failed Pod costs nothing', pod(podSpec([container('1')]), { status: { phase: 'Failed' } }), 0n],
-    ['Running Pod costs', pod(podSpec([container('1')]), { status: { phase: 'Running' } }), CPU],
-    ['Pod controlled by a ReplicaSet is covered by it', { ...pod(podSpec([container('1')])), metadata: { name: 'p', ...owned('apps/v1', 'ReplicaSet') } }, 0n],
-    ['Pod controlled by a Job is covered by it', { ...pod(podSpec([container('1')])), metadata: { name: 'p', ...owned('batch/v1', 'Job') } }, 0n],
-    [
-      'Pod with a non-controller owner is priced',
-      { ...pod(podSpec([container('1')])), metadata: { name: 'p', ...owned('apps/v1', 'ReplicaSet', false) } },
-      CPU,
-    ],
-    ['Pod owned by an unknown controller is priced', { ...pod(podSpec([container('1')])), metadata: { name: 'p', ...owned('example.com/v1', 'Thing') } }, CPU],
-    ['Deployment × 3 replicas', workload('Deployment', 'apps/v1', { replicas: 3, ...template('500m', '512Mi') }), 3n * HALF],
-    ['Deployment without replicas defaults to 1', workload('Deployment', 'apps/v1', template('500m', '512Mi')), HALF],
-    ['Deployment scaled to 0', workload('Deployment', 'apps/v1', { replicas: 0, ...template('500m', '512Mi') }), 0n],
-    ['Deployment in another group is not a workload', workload('Deployment', 'example.com/v1', { replicas: 3, ...template('1', '1Gi') }), 0n],
-    ['ReplicaSet × 2', workload('ReplicaSet', 'apps/v1', { replicas: 2, ...template('1', '1Gi') }), 2n * (CPU + GIB_RAM)],
-    [
-      'ReplicaSet controlled by a Deployment is covered by it',
-      { ...workload('ReplicaSet', 'apps/v1', { replicas: 2, ...template('1', '1Gi') }), metadata: { name: 'rs', ...owned('apps/v1', 'Deployment') } },
-      0n,
-    ],
-    ['ReplicationController × 2', workload('ReplicationController', 'v1', { replicas: 2, ...template('1', '1Gi') }), 2n * (CPU + GIB_RAM)],
-    [
-      'StatefulSet × 3 with a 10Gi claim template',
-      workload('StatefulSet', 'apps/v1', {
-        replicas: 3,
-        ...template('1', '1Gi'),
-        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { resources: { requests: { storage: '10Gi' } } } }],
-      }),
-      3n * (CPU + GIB_RAM) + 30n * GIB_DISK,
-    ],
-    ['DaemonSet on 1 node by default', workload('DaemonSet', 'apps/v1', template('1', '1Gi')), CPU + GIB_RAM],
-    ['DaemonSet on 4 nodes', workload('DaemonSet', 'apps/v1', template('1', '1Gi')), 4n * (CPU + GIB_RAM), { daemonSetNodeCount: 4 }],
-    ['Job, parallelism 1 by default', workload('Job', 'batch/v1', template('1', '1Gi')), CPU + GIB_RAM],
-    ['Job, parallelism 3', workload('Job', 'batch/v1', { parallelism: 3, ...template('1', '1Gi') }), 3n * (CPU + GIB_RAM)],
-    [
-      'Job with fewer completions left than parallelism',
-      workload('Job', 'batch/v1', { parallelism: 3, completions: 5, ...template('1', '1Gi') }, { status: { succeeded: 4 } }),
-      CPU + GIB_RAM,
-    ],
-    ['Job with completions < parallelism', workload('Job', 'batch/v1', { parallelism: 3, completions: 2, ...template('1', '1Gi') }), 2n * (CPU + GIB_RAM)],
-    ['Complete Job costs nothing', workload('Job', 'batch/v1', template('1', '1Gi'), { status: { conditions: [{ type: 'Complete', status: 'True' }] } }), 0n],
-    ['Failed Job costs nothing', workload('Job', 'batch/v1', template('1', '1Gi'), { status: { conditions: [{ type: 'Failed', status: 'True' }] } }), 0n],
-    [
-      'a Job whose Complete condition is False still runs',
-      workload('Job', 'batch/v1', template('1', '1Gi'), { status: { conditions: [{ type: 'Complete', status: 'False' }] } }),
-      CPU + GIB_RAM,
-    ],
-    ['suspended Job costs nothing', workload('Job', 'batch/v1', { suspend: true, ...template('1', '1Gi') }), 0n],
-    [
-      'Job spawned by a CronJob is priced (the CronJob is not)',
-      { ...workload('Job', 'batch/v1', template('1', '1Gi')), metadata: { name: 'j', ...owned('batch/v1', 'CronJob') } },
-      CPU + GIB_RAM,
-    ],
-    [
-      'CronJob costs nothing until it spawns Jobs',
-      workload('CronJob', 'batch/v1', { schedule: '* * * * *', jobTemplate: { spec: template('8', '64Gi') } }),
-      0n,
-    ],
-    ['PVC 10Gi', pvc('10Gi'), 10n * GIB_DISK],
-    ['PVC 1.5Gi', pvc('1.5Gi'), 60_000n],
-    ['PVC 1 byte rounds to nothing', pvc('1'), 0n],
-    ['PVC controlled by a StatefulSet is covered by it', pvc('10Gi', owned('apps/v1', 'StatefulSet')), 0n],
-    ['region multiplier ×1.25', service('LoadBalancer'), 1_250_000n, { region: 'eu-premium' }],
-    ['region multiplier ×0', service('LoadBalancer'), 0n, { region: 'free' }],
-    ['unknown region is ×1', service('LoadBalancer'), 1_000_000n, { region: 'nowhere' }],
-    ['region multiplier on resources', pod(podSpec([container('1')])), (CPU * 5n) / 4n + 1n, { region: 'eu-premium' }], // 28845037.5 → half up
   ];
+  it.each(cases)('%s', (_name, object, price) => {
+    expect(priceObject(object, bare).priceMicros).toBe(price);
+  });
+});
 
-  it.each(cases)('%s', (_name, object, expected, context) => {
-    const price = priceObject(object, book, context);
-    expect(price.priceMicros).toBe(expected);
-    expect(price.lines.reduce((sum, line) => sum + line.priceMicros, 0n)).toBe(price.priceMicros);
+describe('priceObject: notes', () => {
+  it('says when a custom resource has no price rule', () => {
+    expect(priceObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }, book).notes).toEqual([
+      'no price rule for example.com/Widget: free',
+    ]);
+    const priced = priceBookOf([{ key: 'widget', description: 'Widget', unit: 'object', priceMicros: 5n, apiGroup: 'example.com', kind: 'Widget' }]);
+    expect(priceObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }, priced)).toMatchObject({ priceMicros: 5n, notes: [] });
+  });
+
+  it('says what an autoscaler reserves, or why it reserves nothing', () => {
+    const target = workload('Deployment', 'apps/v1', { replicas: 2, ...template('1', '1Gi') });
+    expect(priceObject(hpa(5), book, { scaleTarget: target }).notes).toEqual(['reserves Deployment/w from 2 to 5 replicas']);
+    expect(priceObject(hpa(5), book, {}).notes).toEqual(['scale target Deployment/w does not exist: reserves nothing until it does']);
+  });
+
+  it('says when a workload runs no pods', () => {
+    expect(priceObject(workload('Job', 'batch/v1', { suspend: true, ...template('1', '1Gi') }), book).notes).toEqual(['Job runs no pods as specified']);
+  });
+});
+
+describe('scaleSignature and scaleTargetOf', () => {
+  const deployment = (replicas: number, cpu = '1') => workload('Deployment', 'apps/v1', { replicas, ...template(cpu, '1Gi') });
+  it('changes exactly when an autoscaler of the object would be priced differently', () => {
+    expect(scaleSignature(deployment(2), book)).toBe(scaleSignature({ ...deployment(2), metadata: { name: 'w', labels: { a: 'b' } } }, book));
+    expect(scaleSignature(deployment(2), book)).not.toBe(scaleSignature(deployment(3), book));
+    expect(scaleSignature(deployment(2), book)).not.toBe(scaleSignature(deployment(2, '2'), book));
+    // At 0 replicas the price is 0 either way, but what an autoscaler would reserve is not.
+    expect(scaleSignature(deployment(0), book)).not.toBe(scaleSignature(deployment(0, '2'), book));
+    expect(scaleSignature(service('LoadBalancer'), book)).toBeUndefined();
+    expect(scaleSignature(workload('DaemonSet', 'apps/v1', template('1', '1Gi')), book)).toBeUndefined();
+  });
+
+  it('reads an autoscaler’s target', () => {
+    expect(scaleTargetOf(hpa(3))).toEqual({ group: 'apps', kind: 'Deployment', name: 'w' });
+    expect(scaleTargetOf(hpa(3, { apiVersion: 'v1', kind: 'ReplicationController', name: 'rc' }))).toEqual({
+      group: '',
+      kind: 'ReplicationController',
+      name: 'rc',
+    });
+    expect(scaleTargetOf(deployment(1))).toBeUndefined();
+    expect(scaleTargetOf({ ...hpa(3), spec: { maxReplicas: 3 } })).toBeUndefined();
   });
 });
 
@@ -300,9 +514,15 @@ describe('priceDelta: table', () => {
     ['no-op update', deployment(2), deployment(2), 0n],
     ['nothing to nothing', null, null, 0n],
     [
-      'a Job completes',
+      'a status write saying the Job completed changes nothing',
       workload('Job', 'batch/v1', template('1', '1Gi')),
       workload('Job', 'batch/v1', template('1', '1Gi'), { status: { conditions: [{ type: 'Complete', status: 'True' }] } }),
+      0n,
+    ],
+    [
+      'suspending a Job releases its pods',
+      workload('Job', 'batch/v1', template('1', '1Gi')),
+      workload('Job', 'batch/v1', { suspend: true, ...template('1', '1Gi') }),
       -(CPU + GIB_RAM),
     ],
   ])('%s', (_name, oldObject, newObject, delta) => {
@@ -376,7 +596,7 @@ describe('priceObject: properties', () => {
   it('a Deployment costs its replica count times the exact pod cost, rounded once', () => {
     fc.assert(
       fc.property(podSpecArb, fc.integer({ min: 0, max: 1000 }), (spec, replicas) => {
-        const requests = podRequests(spec);
+        const requests = podRequests(spec, book.requestFloor);
         // exact µ$ × 1000 × 2^30: cpu-millis × price × 2^30 + bytes × price × 1000
         const exactPerPod = requests.cpuMillis * CPU * GI + requests.memoryBytes * GIB_RAM * 1000n;
         const denominator = 1000n * GI;

@@ -1,30 +1,17 @@
 import { parseBytes, parseCpuMillis, QuantityError } from '../quantity/quantity.js';
 import { divideRoundHalfUp } from './money.js';
 import { LOGICAL_CLUSTER_KIND, type MatchCondition, PPM, type PriceBook, type PriceRule, type PriceUnit, UNIT_DENOMINATOR } from './price-book.js';
+import { type FieldPath, isScalableKind, type KindPricing, kindPricing } from './pricing-table.js';
 
 /**
- * The monthly price of one Kubernetes object (plain JSON, as admission sees it).
+ * The monthly price of one Kubernetes object (plain JSON, as admission sees it and as it is
+ * stored). What each kind costs is `KIND_PRICING` (pricing-table.ts); this file applies it.
  *
- * What is priced:
- * - Pods: the effective pod request, as the scheduler computes it: the larger of the sum of
- *   app containers (plus restartable "sidecar" init containers) and the largest regular init
- *   container (plus the sidecars started before it), plus `spec.overhead`. A Pod that has
- *   Succeeded or Failed holds no resources and costs nothing.
- * - Deployments, ReplicaSets, StatefulSets, ReplicationControllers: the pod template ×
- *   `spec.replicas` (default 1); a StatefulSet also pays its `volumeClaimTemplates` × replicas.
- * - DaemonSets: the pod template × the node count in the context (default 1).
- * - Jobs: the pod template × min(parallelism, completions still needed) while the Job runs;
- *   a suspended, Complete or Failed Job costs nothing.
- * - CronJobs: nothing by themselves; each Job they spawn is priced when it is admitted.
- * - PersistentVolumeClaims: `spec.resources.requests.storage`.
- * - Everything (Services by type, Ingresses, …): the matching per-object rules, or 0.
- *
- * Objects controlled by an owner whose price already covers them (a Deployment's
- * ReplicaSets, any controller's Pods, a StatefulSet's claims) cost 0, so a workload is never
- * counted twice. Jobs owned by a CronJob are priced, since the CronJob itself is not.
- *
- * A container without a request is priced at its limit (Kubernetes copies a limit into a
- * missing request), else at the context's defaults (LimitRange / template defaults), else 0.
+ * Containers: Kubernetes' own defaulting comes first (a limit without a request is the
+ * request), then the book's request floor: a container is priced at no less than the floor
+ * per resource, so neither a missing request, a request of 0, nor a LimitRange of the
+ * tenant's can price it lower. A LimitRange's defaults are written into the stored object
+ * by admission and so may raise a price, never lower it below the floor.
  *
  * Rounding: each line's exact value (quantity × price × region multiplier / unit) is kept as
  * a fraction; the object's total is rounded once, half up, to the micro-dollar, and the
@@ -32,12 +19,13 @@ import { LOGICAL_CLUSTER_KIND, type MatchCondition, PPM, type PriceBook, type Pr
  */
 
 export interface PricingContext {
-  /** The logical cluster's region, for the book's region multiplier. */
+  /** The logical cluster's region, for the book's region multiplier and node count. */
   readonly region?: string;
-  /** Nodes a DaemonSet runs on (default 1). */
-  readonly daemonSetNodeCount?: number;
-  /** Requests for containers that set neither request nor limit (LimitRange / template defaults). */
-  readonly defaultRequests?: { readonly cpuMillis?: bigint; readonly memoryBytes?: bigint };
+  /**
+   * For a HorizontalPodAutoscaler: its scale target as stored in the same namespace
+   * (`null` or absent: there is none, and it reserves nothing).
+   */
+  readonly scaleTarget?: unknown | null;
 }
 
 export interface PriceLine {
@@ -47,11 +35,6 @@ export interface PriceLine {
   /** In the unit's base measure: milli-CPU, bytes, or a count of objects/clusters. */
   readonly quantity: bigint;
   readonly priceMicros: bigint;
-}
-
-export interface ObjectPrice {
-  readonly priceMicros: bigint;
-  readonly lines: readonly PriceLine[];
 }
 
 export class PricingError extends Error {
@@ -144,45 +127,57 @@ function quantityField(value: unknown, field: string, parse: (text: string) => b
   }
 }
 
-interface Requests {
+export interface Requests {
   cpuMillis: bigint;
   memoryBytes: bigint;
 }
 
-function containerRequests(container: unknown, field: string, context: PricingContext): Requests {
+type Floor = PriceBook['requestFloor'];
+const NO_FLOOR: Floor = { cpuMillis: 0n, memoryBytes: 0n };
+
+function atLeast(value: bigint, floor: bigint): bigint {
+  return value < floor ? floor : value;
+}
+
+/** What one container is priced at: request, else limit (Kubernetes' defaulting), raised to the floor. */
+function containerRequests(container: unknown, field: string, floor: Floor): Requests {
   const resources = record(record(container).resources);
   const requests = record(resources.requests);
   const limits = record(resources.limits);
   const cpuMillis =
     quantityField(requests.cpu, `${field}.resources.requests.cpu`, parseCpuMillis) ??
     quantityField(limits.cpu, `${field}.resources.limits.cpu`, parseCpuMillis) ??
-    context.defaultRequests?.cpuMillis ??
     0n;
   const memoryBytes =
     quantityField(requests.memory, `${field}.resources.requests.memory`, parseBytes) ??
     quantityField(limits.memory, `${field}.resources.limits.memory`, parseBytes) ??
-    context.defaultRequests?.memoryBytes ??
     0n;
-  return { cpuMillis, memoryBytes };
+  return { cpuMillis: atLeast(cpuMillis, floor.cpuMillis), memoryBytes: atLeast(memoryBytes, floor.memoryBytes) };
 }
 
 function max(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
 }
 
-/** The pod's effective requests, following Kubernetes' `PodRequests` (sidecar-aware). */
-export function podRequests(podSpec: unknown, context: PricingContext = {}, field = 'spec'): Requests {
+/**
+ * The pod's effective requests, following Kubernetes' `PodRequests` (sidecar-aware): the
+ * larger of the app containers plus restartable ("sidecar") init containers and each
+ * regular init container plus the sidecars started before it; then pod-level
+ * `spec.resources.requests` when larger; plus `spec.overhead`. Every container is first
+ * raised to `floor` (none by default).
+ */
+export function podRequests(podSpec: unknown, floor: Floor = NO_FLOOR, field = 'spec'): Requests {
   const spec = record(podSpec);
   const total: Requests = { cpuMillis: 0n, memoryBytes: 0n };
   list(spec.containers).forEach((container, index) => {
-    const requests = containerRequests(container, `${field}.containers[${index}]`, context);
+    const requests = containerRequests(container, `${field}.containers[${index}]`, floor);
     total.cpuMillis += requests.cpuMillis;
     total.memoryBytes += requests.memoryBytes;
   });
   const sidecars: Requests = { cpuMillis: 0n, memoryBytes: 0n };
   const initPeak: Requests = { cpuMillis: 0n, memoryBytes: 0n };
   list(spec.initContainers).forEach((container, index) => {
-    const requests = containerRequests(container, `${field}.initContainers[${index}]`, context);
+    const requests = containerRequests(container, `${field}.initContainers[${index}]`, floor);
     let running: Requests;
     if (record(container).restartPolicy === 'Always') {
       // A sidecar keeps running beside the app containers and every later init container.
@@ -197,90 +192,175 @@ export function podRequests(podSpec: unknown, context: PricingContext = {}, fiel
     initPeak.cpuMillis = max(initPeak.cpuMillis, running.cpuMillis);
     initPeak.memoryBytes = max(initPeak.memoryBytes, running.memoryBytes);
   });
+  // Pod-level resources (Kubernetes 1.32+) are the pod's request when set; the containers'
+  // floors still hold, so the larger of the two is priced.
+  const podLevel = record(record(spec.resources).requests);
+  const podCpu = quantityField(podLevel.cpu, `${field}.resources.requests.cpu`, parseCpuMillis) ?? 0n;
+  const podMemory = quantityField(podLevel.memory, `${field}.resources.requests.memory`, parseBytes) ?? 0n;
   const overhead = record(spec.overhead);
   return {
-    cpuMillis: max(total.cpuMillis, initPeak.cpuMillis) + (quantityField(overhead.cpu, `${field}.overhead.cpu`, parseCpuMillis) ?? 0n),
-    memoryBytes: max(total.memoryBytes, initPeak.memoryBytes) + (quantityField(overhead.memory, `${field}.overhead.memory`, parseBytes) ?? 0n),
+    cpuMillis: max(max(total.cpuMillis, initPeak.cpuMillis), podCpu) + (quantityField(overhead.cpu, `${field}.overhead.cpu`, parseCpuMillis) ?? 0n),
+    memoryBytes: max(max(total.memoryBytes, initPeak.memoryBytes), podMemory) + (quantityField(overhead.memory, `${field}.overhead.memory`, parseBytes) ?? 0n),
   };
 }
 
-/** Owner kinds whose price already includes the objects they control. */
-const COVERED_BY: Record<string, readonly string[]> = {
-  '/Pod': ['apps/ReplicaSet', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job', '/ReplicationController'],
-  'apps/ReplicaSet': ['apps/Deployment'],
-  '/PersistentVolumeClaim': ['apps/StatefulSet'],
-};
-
-function coveredByController(metadata: Json, kindKey: string): boolean {
-  const coveringOwners = COVERED_BY[kindKey];
-  if (!coveringOwners) return false;
-  return list(metadata.ownerReferences).some((reference) => {
-    const owner = record(reference);
-    return owner.controller === true && coveringOwners.includes(`${apiGroupOf(owner.apiVersion)}/${String(owner.kind)}`);
-  });
-}
-
-function jobHasFinished(job: Json): boolean {
-  return list(record(job.status).conditions).some((condition) => {
-    const { type, status } = record(condition);
-    return (type === 'Complete' || type === 'Failed') && status === 'True';
-  });
-}
-
-interface Workload {
-  podCount: bigint;
-  podSpec: unknown;
-}
-
-function workloadOf(object: Json, kindKey: string, context: PricingContext): Workload | undefined {
-  const spec = record(object.spec);
-  const template = () => record(spec.template).spec;
-  switch (kindKey) {
-    case '/Pod': {
-      const phase = record(object.status).phase;
-      return { podCount: phase === 'Succeeded' || phase === 'Failed' ? 0n : 1n, podSpec: spec };
-    }
-    case 'apps/Deployment':
-    case 'apps/ReplicaSet':
-    case 'apps/StatefulSet':
-    case '/ReplicationController':
-      return { podCount: nonNegativeCount(spec.replicas, 'spec.replicas', 1n), podSpec: template() };
-    case 'apps/DaemonSet':
-      return { podCount: nonNegativeCount(context.daemonSetNodeCount, 'context.daemonSetNodeCount', 1n), podSpec: template() };
-    case 'batch/Job': {
-      if (spec.suspend === true || jobHasFinished(object)) return { podCount: 0n, podSpec: template() };
-      const parallelism = nonNegativeCount(spec.parallelism, 'spec.parallelism', 1n);
-      if (spec.completions === undefined || spec.completions === null) return { podCount: parallelism, podSpec: template() };
-      const remaining = nonNegativeCount(spec.completions, 'spec.completions', 1n) - nonNegativeCount(record(object.status).succeeded, 'status.succeeded', 0n);
-      // Math.min does not take BigInt.
-      if (remaining <= 0n) return { podCount: 0n, podSpec: template() };
-      if (remaining < parallelism) return { podCount: remaining, podSpec: template() };
-      return { podCount: parallelism, podSpec: template() };
-    }
-    default:
-      return undefined;
+function at(object: Json, path: FieldPath): unknown {
+  let current: unknown = object;
+  for (const segment of path) {
+    if (!isRecord(current)) return undefined;
+    current = current[segment];
   }
+  return current;
 }
 
+const dotted = (path: FieldPath) => path.join('.');
+
+/** A claim the object holds: standalone (a PVC) or one per pod (claim templates, ephemeral volumes). */
 interface Claim {
   claim: Json;
-  count: bigint;
+  perPod: boolean;
   storageBytes: bigint;
 }
 
-function claimsOf(object: Json, kindKey: string, podCount: bigint): Claim[] {
-  const storageOf = (claim: Json, field: string) =>
-    quantityField(record(record(record(claim.spec).resources).requests).storage, `${field}spec.resources.requests.storage`, parseBytes) ?? 0n;
-  if (kindKey === '/PersistentVolumeClaim') return [{ claim: object, count: 1n, storageBytes: storageOf(object, '') }];
-  if (kindKey === 'apps/StatefulSet') {
-    // Claims are kept when replicas scale down only if the retention policy says so; pricing
-    // the claims of current replicas is the conservative reading of "what the spec asks for".
-    return list(record(object.spec).volumeClaimTemplates).map((template, index) => {
+/** What an object keeps running: the quantities every rule is applied to. */
+interface Measure {
+  podCount: bigint;
+  /** Requests of one pod (undefined when the object runs no pods). */
+  perPod: Requests | undefined;
+  claims: Claim[];
+}
+
+const NOTHING: Measure = { podCount: 0n, perPod: undefined, claims: [] };
+
+function storageOf(claim: Json, field: string): bigint {
+  const resources = record(record(claim.spec).resources);
+  return (
+    quantityField(record(resources.requests).storage, `${field}spec.resources.requests.storage`, parseBytes) ??
+    quantityField(record(resources.limits).storage, `${field}spec.resources.limits.storage`, parseBytes) ??
+    0n
+  );
+}
+
+/** Generic ephemeral volumes: each pod gets a claim from the template, as a StatefulSet's would. */
+function ephemeralClaims(podSpec: Json, field: string): Claim[] {
+  const claims: Claim[] = [];
+  list(podSpec.volumes).forEach((volume, index) => {
+    const template = record(record(record(volume).ephemeral).volumeClaimTemplate);
+    if (Object.keys(template).length === 0) return;
+    const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...template };
+    claims.push({ claim, perPod: true, storageBytes: storageOf(claim, `${field}.volumes[${index}].ephemeral.volumeClaimTemplate.`) });
+  });
+  return claims;
+}
+
+function podCountOf(object: Json, row: Extract<KindPricing, { model: 'pods' }>, book: PriceBook, context: PricingContext): bigint {
+  if (row.suspend && at(object, row.suspend) === true) return 0n;
+  const pods = row.pods;
+  switch (pods.from) {
+    case 'one':
+      return 1n;
+    case 'replicas':
+      return nonNegativeCount(at(object, pods.path), dotted(pods.path), pods.default);
+    case 'nodes':
+      return (context.region !== undefined ? book.daemonSetNodes.byRegion.get(context.region) : undefined) ?? book.daemonSetNodes.default;
+    case 'job': {
+      const parallelism = nonNegativeCount(at(object, pods.parallelism), dotted(pods.parallelism), 1n);
+      const completionsValue = at(object, pods.completions);
+      if (completionsValue === undefined || completionsValue === null) return parallelism;
+      const completions = nonNegativeCount(completionsValue, dotted(pods.completions), 1n);
+      // biome-ignore lint/complexity/useMathMinMax: Math.min does not take BigInt.
+      return completions < parallelism ? completions : parallelism;
+    }
+  }
+}
+
+/** The quantities an object of a `pods` row keeps running, at `podCount` pods. */
+function measurePods(object: Json, row: Extract<KindPricing, { model: 'pods' }>, book: PriceBook, podCount: bigint): Measure {
+  const field = dotted(row.podSpec);
+  const podSpec = record(at(object, row.podSpec));
+  const claims = ephemeralClaims(podSpec, field);
+  if (row.claimTemplates) {
+    list(at(object, row.claimTemplates)).forEach((template, index) => {
       const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...record(template) };
-      return { claim, count: podCount, storageBytes: storageOf(claim, `spec.volumeClaimTemplates[${index}].`) };
+      claims.push({ claim, perPod: true, storageBytes: storageOf(claim, `${dotted(row.claimTemplates!)}[${index}].`) });
     });
   }
-  return [];
+  // Requests are read (and checked) even at 0 pods: a malformed template is refused whatever the replica count.
+  const perPod = podRequests(podSpec, book.requestFloor, field);
+  return { podCount, perPod, claims };
+}
+
+function measure(object: Json, row: KindPricing | undefined, book: PriceBook, context: PricingContext): Measure {
+  if (!row) return NOTHING;
+  switch (row.model) {
+    case 'pods':
+      return measurePods(object, row, book, podCountOf(object, row, book, context));
+    case 'claim': {
+      const requests = record(record(record(object.spec).resources).requests);
+      if (requests.storage === undefined || requests.storage === null) {
+        throw new PricingError('spec.resources.requests.storage: Required value (a PersistentVolumeClaim must request storage)');
+      }
+      return { podCount: 0n, perPod: undefined, claims: [{ claim: object, perPod: false, storageBytes: storageOf(object, '') }] };
+    }
+    case 'autoscaler':
+    case 'object':
+      return NOTHING;
+  }
+}
+
+/** A rule's quantity for one object, in the unit's base measure, at `pods` pods. */
+function ruleQuantity(rule: PriceRule, object: Json, group: string, kind: string, m: Measure, pods: bigint): bigint {
+  switch (rule.unit) {
+    case 'object':
+      return ruleSelects(rule, object, group, kind) ? 1n : 0n;
+    case 'cluster-month':
+      return kind === LOGICAL_CLUSTER_KIND && ruleSelects(rule, object, group, kind) ? 1n : 0n;
+    case 'vcpu-month':
+      return m.perPod && pods > 0n && ruleSelects(rule, object, group, kind) ? m.perPod.cpuMillis * pods : 0n;
+    case 'memory-gib-month':
+      return m.perPod && pods > 0n && ruleSelects(rule, object, group, kind) ? m.perPod.memoryBytes * pods : 0n;
+    case 'storage-gib-month': {
+      let quantity = 0n;
+      for (const claim of m.claims) {
+        if (ruleSelects(rule, claim.claim, apiGroupOf(claim.claim.apiVersion), String(claim.claim.kind)))
+          quantity += claim.storageBytes * (claim.perPod ? pods : 1n);
+      }
+      return quantity;
+    }
+  }
+}
+
+/**
+ * What an autoscaler reserves, per rule: its target's quantities at max(replicas,
+ * maxReplicas) minus at its replicas now. Its own per-object rules apply to itself.
+ */
+function autoscalerQuantities(hpa: Json, book: PriceBook, context: PricingContext, notes: string[]): bigint[] {
+  const spec = record(hpa.spec);
+  const maxReplicas = nonNegativeCount(spec.maxReplicas, 'spec.maxReplicas', 0n);
+  const ref = record(spec.scaleTargetRef);
+  const targetName = `${String(ref.kind ?? '?')}/${String(ref.name ?? '?')}`;
+  const none = book.rules.map(() => 0n);
+  const target = context.scaleTarget;
+  if (!isRecord(target)) {
+    notes.push(`scale target ${targetName} does not exist: reserves nothing until it does`);
+    return none;
+  }
+  const group = apiGroupOf(target.apiVersion);
+  const kind = String(target.kind);
+  const row = kindPricing(group, kind);
+  if (row?.model !== 'pods' || !isScalableKind(group, kind)) {
+    notes.push(`scale target ${targetName} is not priced by replicas: reserves nothing`);
+    return none;
+  }
+  const current = podCountOf(target, row, book, context);
+  const ceiling = max(current, maxReplicas);
+  const m = measurePods(target, row, book, current);
+  notes.push(`reserves ${targetName} from ${current} to ${ceiling} replicas`);
+  return book.rules.map((rule) =>
+    rule.unit === 'object' || rule.unit === 'cluster-month'
+      ? 0n
+      : ruleQuantity(rule, target, group, kind, m, ceiling) - ruleQuantity(rule, target, group, kind, m, current),
+  );
 }
 
 // Every unit's denominator divides this, so all lines share one exact denominator.
@@ -290,49 +370,37 @@ function describeLine(rule: PriceRule): string {
   return rule.description || rule.key;
 }
 
+export interface ObjectPrice {
+  readonly priceMicros: bigint;
+  readonly lines: readonly PriceLine[];
+  /** Why the price is what it is, where that is not plain from the lines ("no price rule for example.com/Widget: free"). */
+  readonly notes: readonly string[];
+}
+
 /**
  * Prices one object with the book; `null` (an absent object) costs 0. Throws `PricingError`
  * when a field that sets a price is malformed (a bad quantity, a negative replica count).
  */
 export function priceObject(object: unknown, book: PriceBook, context: PricingContext = {}): ObjectPrice {
-  if (object === null || object === undefined) return { priceMicros: 0n, lines: [] };
+  if (object === null || object === undefined) return { priceMicros: 0n, lines: [], notes: [] };
   if (!isRecord(object) || typeof object.kind !== 'string' || object.kind === '') throw new PricingError('object must be a JSON object with a kind');
   const group = apiGroupOf(object.apiVersion);
   const kind = object.kind;
-  const kindKey = `${group}/${kind}`;
-  if (coveredByController(record(object.metadata), kindKey)) return { priceMicros: 0n, lines: [] };
-
-  const workload = workloadOf(object, kindKey, context);
-  const perPod = workload && workload.podCount > 0n ? podRequests(workload.podSpec, context, kindKey === '/Pod' ? 'spec' : 'spec.template.spec') : undefined;
-  const claims = claimsOf(object, kindKey, workload?.podCount ?? 0n);
+  const row = kindPricing(group, kind);
+  const notes: string[] = [];
+  const m = measure(object, row, book, context);
+  const reserved = row?.model === 'autoscaler' ? autoscalerQuantities(object, book, context, notes) : undefined;
   const multiplierPpm = (context.region !== undefined ? book.regionMultipliersPpm.get(context.region) : undefined) ?? PPM;
 
   const exactLines: { rule: PriceRule; quantity: bigint; exact: bigint }[] = [];
-  for (const rule of book.rules) {
-    let quantity = 0n;
-    switch (rule.unit) {
-      case 'object':
-        quantity = ruleSelects(rule, object, group, kind) ? 1n : 0n;
-        break;
-      case 'cluster-month':
-        quantity = kind === LOGICAL_CLUSTER_KIND && ruleSelects(rule, object, group, kind) ? 1n : 0n;
-        break;
-      case 'vcpu-month':
-        quantity = perPod && ruleSelects(rule, object, group, kind) ? perPod.cpuMillis * workload!.podCount : 0n;
-        break;
-      case 'memory-gib-month':
-        quantity = perPod && ruleSelects(rule, object, group, kind) ? perPod.memoryBytes * workload!.podCount : 0n;
-        break;
-      case 'storage-gib-month':
-        for (const claim of claims) {
-          if (ruleSelects(rule, claim.claim, apiGroupOf(claim.claim.apiVersion), String(claim.claim.kind))) quantity += claim.storageBytes * claim.count;
-        }
-        break;
-    }
-    if (quantity === 0n) continue;
+  book.rules.forEach((rule, index) => {
+    const quantity = ruleQuantity(rule, object, group, kind, m, m.podCount) + (reserved?.[index] ?? 0n);
+    if (quantity === 0n) return;
     const exact = quantity * rule.priceMicros * multiplierPpm * (EXACT_DENOMINATOR / (UNIT_DENOMINATOR[rule.unit] * PPM));
     exactLines.push({ rule, quantity, exact });
-  }
+  });
+  if (row?.model === 'pods' && m.podCount === 0n) notes.push(`${kind} runs no pods as specified`);
+  if (!row && exactLines.length === 0 && kind !== LOGICAL_CLUSTER_KIND) notes.push(`no price rule for ${group ? `${group}/` : ''}${kind}: free`);
 
   const exactTotal = exactLines.reduce((sum, line) => sum + line.exact, 0n);
   const priceMicros = divideRoundHalfUp(exactTotal, EXACT_DENOMINATOR);
@@ -355,7 +423,35 @@ export function priceObject(object: unknown, book: PriceBook, context: PricingCo
     quantity: line.quantity,
     priceMicros: floored[index] ?? 0n,
   }));
-  return { priceMicros, lines };
+  return { priceMicros, lines, notes };
+}
+
+/**
+ * What an object's price depends on besides itself, for objects whose price another depends
+ * on: an autoscaler's price follows its target's pods and replicas. Two versions of a
+ * target with equal signatures leave every autoscaler's price unchanged. `undefined` for
+ * objects no autoscaler can target.
+ */
+export function scaleSignature(object: unknown, book: PriceBook, context: PricingContext = {}): string | undefined {
+  if (!isRecord(object) || typeof object.kind !== 'string') return undefined;
+  const group = apiGroupOf(object.apiVersion);
+  const row = kindPricing(group, object.kind);
+  if (row?.model !== 'pods' || !isScalableKind(group, object.kind)) return undefined;
+  const current = podCountOf(object, row, book, context);
+  const m = measurePods(object, row, book, current);
+  // Per rule, the quantities of one pod and the pod count determine every reservation.
+  const perRule = book.rules.map((rule) =>
+    rule.unit === 'object' || rule.unit === 'cluster-month' ? 0n : ruleQuantity(rule, object, group, String(object.kind), m, 1n),
+  );
+  return `${current}|${perRule.join(',')}`;
+}
+
+/** A HorizontalPodAutoscaler's target, as `{ group, kind, name }` in the autoscaler's namespace; undefined for other objects. */
+export function scaleTargetOf(object: unknown): { group: string; kind: string; name: string } | undefined {
+  if (!isRecord(object) || kindPricing(apiGroupOf(object.apiVersion), String(object.kind))?.model !== 'autoscaler') return undefined;
+  const ref = record(record(object.spec).scaleTargetRef);
+  if (typeof ref.kind !== 'string' || typeof ref.name !== 'string') return undefined;
+  return { group: apiGroupOf(ref.apiVersion), kind: ref.kind, name: ref.name };
 }
 
 export interface PriceDelta {

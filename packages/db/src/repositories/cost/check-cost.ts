@@ -5,7 +5,17 @@
  * micro-dollar, with the recorded object prices and every cost node's committed amount.
  * With `fix`, it rewrites both to the recomputed values (after a price-book change, say).
  */
-import { type CostTree, computeRunRates, diffRunRates, formatMonthlyMicros, type PriceBook, PricingError, priceObject, type RunRates } from '@atrium/core';
+import {
+  type CostTree,
+  computeRunRates,
+  diffRunRates,
+  formatMonthlyMicros,
+  type PriceBook,
+  PricingError,
+  priceObject,
+  type RunRates,
+  scaleTargetOf,
+} from '@atrium/core';
 import type pg from 'pg';
 import { applyCostDelta, type CostNode, type CostNodeScope, loadPriceBookSql, type SqlClient } from '../../cost-ledger.js';
 import { BASE_FEE_PRICE_KEY, clusterBaseFeeMicros } from './cluster-cost-node.js';
@@ -169,13 +179,33 @@ async function checkOrg(client: SqlClient, org: { id: string; slug: string }, o:
       )
     ).rows;
     const region = c.regions[0];
-    for (const s of stored) {
+    // An autoscaler is priced with its scale target as stored beside it, as admission prices it.
+    const parsed = stored.map((s) => {
+      try {
+        return JSON.parse(s.value) as unknown;
+      } catch (e) {
+        return e as SyntaxError;
+      }
+    });
+    const byKind = new Map<string, unknown>();
+    parsed.forEach((object, i) => {
+      if (object instanceof SyntaxError || finalizing(object)) return;
+      const o = object as { apiVersion?: unknown; kind?: unknown };
+      const group = typeof o.apiVersion === 'string' && o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+      byKind.set(JSON.stringify([group, o.kind, stored[i]!.namespace, stored[i]!.name]), object);
+    });
+    for (const [i, s] of stored.entries()) {
       pricedObjects += 1;
       let object: unknown;
       let priceMicros: bigint;
       try {
-        object = JSON.parse(s.value);
-        priceMicros = finalizing(object) ? 0n : priceObject(object, book, region !== undefined ? { region } : {}).priceMicros;
+        object = parsed[i];
+        if (object instanceof SyntaxError) throw object;
+        const target = scaleTargetOf(object);
+        const scaleTarget = target ? (byKind.get(JSON.stringify([target.group, target.kind, s.namespace, target.name])) ?? null) : undefined;
+        priceMicros = finalizing(object)
+          ? 0n
+          : priceObject(object, book, { ...(region !== undefined ? { region } : {}), ...(scaleTarget !== undefined ? { scaleTarget } : {}) }).priceMicros;
       } catch (e) {
         if (!(e instanceof PricingError || e instanceof SyntaxError)) throw e;
         differences.push({

@@ -62,7 +62,31 @@ describe('pricebook', () => {
     expect((await loadPriceBook(prisma, { orgId, at: new Date(NOW.getTime() + 1) })).rules.find((r) => r.key === 'gateway')?.priceMicros).toBe(250_000n);
   });
 
+  it('versions pricing settings: the platform floor, an org raising it, a region’s DaemonSet nodes', async () => {
+    const later = new Date(NOW.getTime() + 2000);
+    expect(await runPriceBookCommand(prisma, ['set', 'floor-cpu', '200m'], NOW)).toEqual([
+      'floor-cpu 200m for the platform, effective 2026-11-27T12:00:00.000Z',
+      'floor-cpu: 100m → 200m; run `npm run cost:check -- --fix` to reprice what is running',
+    ]);
+    const lowered = await runPriceBookCommand(prisma, ['set', 'floor-cpu', '50m', '--org', 'acme'], new Date(NOW.getTime() + 1000));
+    expect(lowered[1]).toBe("note: floor-cpu stays 200m for org acme: an org's setting can raise the platform's, never lower it");
+    await runPriceBookCommand(prisma, ['set', 'floor-memory', '512Mi', '--org', 'acme'], new Date(NOW.getTime() + 1000));
+    await runPriceBookCommand(prisma, ['set', 'daemonset-nodes', '7', '--region', 'us-east'], NOW);
+    const book = await loadPriceBook(prisma, { orgId, at: later });
+    expect(book.requestFloor).toEqual({ cpuMillis: 200n, memoryBytes: 512n << 20n });
+    expect(book.daemonSetNodes.byRegion.get('us-east')).toBe(7n);
+    const shown = await runPriceBookCommand(prisma, ['show', '--org', 'acme', '--at', later.toISOString()], NOW);
+    expect(shown).toContain('  setting daemonset-nodes 7 in region us-east');
+    expect(shown.some((l) => l.startsWith('  setting floor-memory    512Mi'))).toBe(true);
+  });
+
   it.each([
+    [['set', 'floor-gpu', '1'], /unknown setting "floor-gpu"/],
+    [['set', 'floor-cpu', 'lots'], /floor-cpu: /],
+    [['set', 'floor-cpu', '-1'], /must not be negative/],
+    [['set', 'daemonset-nodes', '2.5'], /whole number of nodes/],
+    [['set', 'floor-cpu', '1', '--region', 'us-east'], /only daemonset-nodes is set per region/],
+    [['set', 'daemonset-nodes', '3', '--region', 'mars'], /no region "mars"/],
     [['set-price', 'nope', '1'], /no rule "nope" is in force/],
     [['set-price', 'ingress', 'cheap'], /invalid dollar amount/],
     [['set-rule', '{"key":"x","description":"","unit":"object","priceMicros":"1"}'], /per-object rule must name a kind/],

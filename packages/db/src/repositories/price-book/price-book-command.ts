@@ -4,7 +4,25 @@
  * rule, a retirement, a region multiplier — effective now or from a date. Entries are never
  * edited, so any past run-rate can still be recomputed exactly.
  */
-import { formatMicros, type MatchCondition, PPM, type PriceBookEntry, PriceBookError, type PriceRule, parseDollarsToMicros, priceBookAt } from '@atrium/core';
+import {
+  formatBytes,
+  formatCpuMillis,
+  formatMicros,
+  type MatchCondition,
+  PPM,
+  PRICING_SETTING_NAMES,
+  PRICING_SETTINGS,
+  type PriceBook,
+  type PriceBookEntry,
+  PriceBookError,
+  type PriceRule,
+  type PricingSetting,
+  parseBytes,
+  parseCpuMillis,
+  parseDollarsToMicros,
+  priceBookAt,
+  QuantityError,
+} from '@atrium/core';
 import { z } from 'zod';
 import type { Db } from '../shared.js';
 import { addPriceBookEntries } from './add-price-book-entries.js';
@@ -17,6 +35,8 @@ export const PRICE_BOOK_USAGE = `usage: npm run pricebook -- <command> [--org <s
   set-rule '<rule JSON>'                       add or replace a rule (priceMicros as a digit string; see core PriceRuleSchema)
   retire <rule key>                            the rule stops applying (for an org: waives the platform rule)
   region <region slug> <multiplier>            a region multiplier, e.g. region us-east 1.25
+  set <setting> <value> [--region <slug>]      a pricing setting: floor-cpu 250m, floor-memory 256Mi (the least a container is
+                                               priced at), daemonset-nodes 5 (per region with --region); an org's can raise, not lower
 Entries apply from --from (default: now); --org makes them the org's overrides.`;
 
 /** Thrown for bad input: the CLI prints the message and the usage, and exits 2. */
@@ -87,6 +107,38 @@ async function loadEntries(db: Db, orgId: string | null): Promise<PriceBookEntry
   return rows.map(entryFromRow);
 }
 
+function formatSetting(setting: PricingSetting, value: bigint): string {
+  const unit = PRICING_SETTINGS[setting].unit;
+  return unit === 'cpu' ? formatCpuMillis(value) : unit === 'memory' ? formatBytes(value) : value.toString();
+}
+
+function parseSetting(setting: string, text: string): { setting: PricingSetting; value: bigint } {
+  if (!(PRICING_SETTING_NAMES as string[]).includes(setting)) {
+    throw new PriceBookCommandError(`unknown setting ${JSON.stringify(setting)}: one of ${PRICING_SETTING_NAMES.join(', ')}`);
+  }
+  const name = setting as PricingSetting;
+  const unit = PRICING_SETTINGS[name].unit;
+  try {
+    if (unit === 'cpu') return { setting: name, value: parseCpuMillis(text) };
+    if (unit === 'memory') return { setting: name, value: parseBytes(text) };
+  } catch (e) {
+    if (e instanceof QuantityError) throw new PriceBookCommandError(`${setting}: ${e.message}`);
+    throw e;
+  }
+  if (!/^\d{1,6}$/.test(text)) throw new PriceBookCommandError(`${setting}: expected a whole number of nodes, got ${JSON.stringify(text)}`);
+  return { setting: name, value: BigInt(text) };
+}
+
+function settingLines(book: PriceBook): string[] {
+  const lines = [
+    `  setting floor-cpu       ${formatSetting('floor-cpu', book.requestFloor.cpuMillis)}  (${PRICING_SETTINGS['floor-cpu'].description})`,
+    `  setting floor-memory    ${formatSetting('floor-memory', book.requestFloor.memoryBytes)}  (${PRICING_SETTINGS['floor-memory'].description})`,
+    `  setting daemonset-nodes ${book.daemonSetNodes.default}  (${PRICING_SETTINGS['daemonset-nodes'].description})`,
+  ];
+  for (const [region, nodes] of [...book.daemonSetNodes.byRegion].sort()) lines.push(`  setting daemonset-nodes ${nodes} in region ${region}`);
+  return lines;
+}
+
 /** Runs one command; returns the lines to print. Throws PriceBookCommandError for bad input. */
 export async function runPriceBookCommand(db: Db, argv: readonly string[], now: Date = new Date()): Promise<string[]> {
   const args = [...argv];
@@ -122,6 +174,7 @@ export async function runPriceBookCommand(db: Db, argv: readonly string[], now: 
       const lines = [`price book of ${scope} at ${at.toISOString()}: ${book.rules.length} rules`];
       for (const rule of book.rules) lines.push(`  ${describeRule(rule)}`);
       for (const [region, ppm] of [...book.regionMultipliersPpm].sort()) lines.push(`  region ${region} ${formatMultiplier(ppm)}`);
+      lines.push(...settingLines(book));
       return lines;
     }
     case 'history': {
@@ -132,6 +185,8 @@ export async function runPriceBookCommand(db: Db, argv: readonly string[], now: 
           const when = e.effectiveFrom.toISOString();
           if (e.type === 'rule') return `  ${when} rule    ${describeRule(e.rule)}`;
           if (e.type === 'retire-rule') return `  ${when} retire  ${e.ruleKey}`;
+          if (e.type === 'setting')
+            return `  ${when} setting ${e.setting} ${formatSetting(e.setting, e.value)}${e.region !== undefined ? ` in region ${e.region}` : ''}`;
           return `  ${when} region  ${e.region} ${formatMultiplier(e.multiplierPpm)}`;
         }),
       ];
@@ -185,6 +240,33 @@ export async function runPriceBookCommand(db: Db, argv: readonly string[], now: 
       if (!known) throw new PriceBookCommandError(`no region ${JSON.stringify(region)}`);
       const multiplierPpm = parseMultiplier(multiplier);
       return write({ type: 'region-multiplier', orgId, effectiveFrom: from, region, multiplierPpm }, `region ${region} ${formatMultiplier(multiplierPpm)}`);
+    }
+    case 'set': {
+      const [name, text] = rest;
+      if (!name || !text) throw new PriceBookCommandError(`set needs a setting (${PRICING_SETTING_NAMES.join(', ')}) and a value`);
+      const region = flag(rest, '--region');
+      const { setting, value } = parseSetting(name, text);
+      if (region !== undefined) {
+        const known = await db.region.findUnique({ where: { slug: region }, select: { id: true } });
+        if (!known) throw new PriceBookCommandError(`no region ${JSON.stringify(region)}`);
+      }
+      const before = priceBookAt(entries, orgId, from);
+      const entry: PriceBookEntry = { type: 'setting', orgId, effectiveFrom: from, setting, value, ...(region !== undefined ? { region } : {}) };
+      const lines = await write(entry, `${setting} ${formatSetting(setting, value)}${region !== undefined ? ` in region ${region}` : ''}`);
+      const after = priceBookAt([...entries, entry], orgId, from);
+      const inForce = (b: PriceBook) =>
+        setting === 'floor-cpu'
+          ? b.requestFloor.cpuMillis
+          : setting === 'floor-memory'
+            ? b.requestFloor.memoryBytes
+            : ((region !== undefined ? b.daemonSetNodes.byRegion.get(region) : undefined) ?? b.daemonSetNodes.default);
+      if (inForce(after) !== value)
+        lines.push(`note: ${setting} stays ${formatSetting(setting, inForce(after))} for ${scope}: an org's setting can raise the platform's, never lower it`);
+      else if (inForce(before) !== value)
+        lines.push(
+          `${setting}: ${formatSetting(setting, inForce(before))} → ${formatSetting(setting, value)}; run \`npm run cost:check -- --fix\` to reprice what is running`,
+        );
+      return lines;
     }
     default:
       throw new PriceBookCommandError(command ? `unknown command ${JSON.stringify(command)}` : 'no command given');

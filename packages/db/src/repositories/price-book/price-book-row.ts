@@ -1,4 +1,4 @@
-import { type PriceBookEntry, PriceBookError, type PriceRule, PriceRuleSchema } from '@atrium/core';
+import { type PriceBookEntry, PriceBookError, type PriceRule, PriceRuleSchema, type PricingSetting, settingSubject, validateSetting } from '@atrium/core';
 import type { PriceBookEntry as PriceBookEntryRow, Prisma } from '../../generated/prisma/client.js';
 
 /**
@@ -16,6 +16,8 @@ export function entrySubject(entry: PriceBookEntry): string {
       return `rule:${entry.ruleKey}`;
     case 'region-multiplier':
       return `region:${entry.region}`;
+    case 'setting':
+      return settingSubject(entry.setting, entry.region);
   }
 }
 
@@ -64,6 +66,11 @@ export function entryToRow(entry: PriceBookEntry): Prisma.PriceBookEntryCreateMa
       if (entry.region.trim() === '') throw new PriceBookError('a region multiplier must name a region');
       if (entry.multiplierPpm < 0n) throw new PriceBookError(`region ${entry.region}: multiplier must not be negative`);
       return { ...base, type: 'region_multiplier', region: entry.region, multiplierPpm: entry.multiplierPpm };
+    case 'setting': {
+      const problems = validateSetting(entry);
+      if (problems.length > 0) throw new PriceBookError(problems.join('; '));
+      return { ...base, type: 'setting', setting: entry.setting, settingValue: entry.value, region: entry.region ?? null };
+    }
   }
 }
 
@@ -86,6 +93,15 @@ export function entryFromRow(row: PriceBookEntryRow): PriceBookEntry {
         throw new PriceBookError(`${where}: a region multiplier needs its region and multiplier`);
       }
       return { ...base, type: 'region-multiplier', region: row.region, multiplierPpm: row.multiplierPpm };
+    }
+    case 'setting': {
+      const region = row.region ?? undefined;
+      if (row.setting === null || row.settingValue === null) throw new PriceBookError(`${where}: a setting needs its name and value`);
+      const problems = validateSetting({ setting: row.setting, region, value: row.settingValue });
+      if (problems.length > 0) throw new PriceBookError(`${where}: ${problems.join('; ')}`);
+      const setting = row.setting as PricingSetting;
+      if (row.subject !== settingSubject(setting, region)) throw new PriceBookError(`${where}: subject ${row.subject} does not match setting ${setting}`);
+      return { ...base, type: 'setting', setting, value: row.settingValue, ...(region !== undefined ? { region } : {}) };
     }
   }
 }

@@ -263,6 +263,7 @@ describe('POST /orgs/{org}/cost/preview', () => {
             price: '$1.00/mo',
           },
         ],
+        notes: [],
         allowed: false,
         message: 'Service default/web (LoadBalancer) adds $1.00/mo; team payments budget $5.00/mo has $4.50/mo committed',
       },
@@ -288,13 +289,38 @@ describe('POST /orgs/{org}/cost/preview', () => {
     expect(res.status).toBe(200);
     expect(res.body.objects.map((o: { description: string; price: string; allowed: boolean }) => [o.description, o.price, o.allowed])).toEqual([
       ['Service default/web (ClusterIP)', '$0.001/mo', true],
-      // 0.2 vCPU × $23.07603 + 0.125 GiB × $3.09301 = $4.615206 + $0.386626 = $5.001832: over the $0.499 left.
-      ['Deployment shop/api', '$5.00/mo', false],
+      // 64Mi is below the 128Mi floor: 0.2 vCPU × $23.07603 + 0.25 GiB × $3.09301 = $4.615206 + $0.773253 = $5.388459: over the $0.499 left.
+      ['Deployment shop/api', '$5.39/mo', false],
     ]);
     // The ClusterIP Service was admitted first: $4.501 committed (shown to the cent).
-    expect(res.body.message).toBe('Deployment shop/api adds $5.00/mo; team payments budget $5.00/mo has $4.50/mo committed');
+    expect(res.body.message).toBe('Deployment shop/api adds $5.39/mo; team payments budget $5.00/mo has $4.50/mo committed');
     expect(res.body.budgets[0]).toMatchObject({ name: 'payments', committedAfterMicros: '4501000' });
     expect(res.body.warnings).toEqual(['team payments is at 90% of its $5.00/mo budget']);
+  });
+
+  it('says why a custom resource is free, and prices an autoscaler with its target from the same manifest', async () => {
+    const manifest = [
+      'apiVersion: example.com/v1',
+      'kind: Widget',
+      'metadata: { name: w }',
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: { name: api }',
+      'spec: { replicas: 1, template: { spec: { containers: [{ name: c, image: x }] } } }',
+      '---',
+      'apiVersion: autoscaling/v2',
+      'kind: HorizontalPodAutoscaler',
+      'metadata: { name: api }',
+      'spec: { scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: api }, maxReplicas: 3 }',
+    ].join('\n');
+    const res = await call('POST', '/orgs/acme/cost/preview', { clusterId: ids['acme:dev'], manifest });
+    expect(res.status).toBe(200);
+    const [widget, deployment, hpa] = res.body.objects as { price: string; notes: string[] }[];
+    expect(widget).toMatchObject({ price: '$0.00/mo', notes: ['no price rule for example.com/Widget: free'] });
+    // No requests: the floor, 100m and 128Mi = $2.307603 + $0.386626 ≈ $2.69; the autoscaler holds room for 2 more.
+    expect(deployment!.price).toBe('$2.69/mo');
+    expect(hpa).toMatchObject({ price: '$5.39/mo', notes: ['reserves Deployment/api from 1 to 3 replicas'] });
   });
 
   it('answers bad input with a clear 4xx, and another org’s cluster like a missing one', async () => {

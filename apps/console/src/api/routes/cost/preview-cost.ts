@@ -8,6 +8,7 @@ import {
   isAppError,
   type PricingContext,
   priceObject,
+  scaleTargetOf,
 } from '@atrium/core';
 import { loadClusterBudgetPath, loadPriceBook } from '@atrium/db';
 import { defineRoute } from '../../define-route.js';
@@ -32,10 +33,24 @@ export const previewCostRoute = defineRoute({
     const book = await loadPriceBook(db, { orgId: org.id, at: new Date() });
     // The book's region multiplier applies to the cluster's first (primary) region.
     const context: PricingContext = cluster.regions[0] !== undefined ? { region: cluster.regions[0] } : {};
+    // An autoscaler is priced with its target from the same manifest (the cluster's own objects are not read here).
+    const namespaceOf = (o: unknown) => (o as { metadata?: { namespace?: string } }).metadata?.namespace ?? 'default';
+    const targetFor = (hpa: unknown) => {
+      const ref = scaleTargetOf(hpa);
+      if (!ref) return undefined;
+      return (
+        objects.find((o) => {
+          const t = o as { apiVersion?: string; kind?: string; metadata?: { name?: string } };
+          const group = t.apiVersion?.includes('/') ? t.apiVersion.split('/')[0] : '';
+          return group === ref.group && t.kind === ref.kind && t.metadata?.name === ref.name && namespaceOf(o) === namespaceOf(hpa);
+        }) ?? null
+      );
+    };
     const priced = objects.map((object) => {
       const description = describeObject(object);
       try {
-        return { description, price: priceObject(object, book, context) };
+        const scaleTarget = targetFor(object);
+        return { description, price: priceObject(object, book, scaleTarget !== undefined ? { ...context, scaleTarget } : context) };
       } catch (e) {
         if (isAppError(e)) throw e;
         // A malformed quantity or replica count: admission would refuse the object too.
@@ -68,6 +83,7 @@ export const previewCostRoute = defineRoute({
             priceMicros: l.priceMicros.toString(),
             price: formatMonthlyMicros(l.priceMicros),
           })),
+          notes: [...p.price.notes],
           allowed: d?.allowed ?? true,
           message: d && !d.allowed ? d.message : null,
         };

@@ -32,6 +32,9 @@ export const ZPreviewCostResponse = z.object({
           price: z.string(),
         }),
       ),
+      notes: z.array(z.string()).meta({
+        description: 'why the price is what it is where the lines do not say, e.g. "no price rule for example.com/Widget: free"',
+      }),
       allowed: z.boolean().meta({ description: 'whether admission would take it, after the objects before it' }),
       message: z.string().nullable().meta({ description: 'the denial admission would answer with' }),
     }),
