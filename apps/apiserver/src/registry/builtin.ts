@@ -1,6 +1,7 @@
 import { apisTypes } from '../apis/types.js';
 import { tenancyTypes } from '../tenancy/types.js';
 import { humanDuration } from './age.js';
+import { defaultHorizontalPodAutoscaler, hpaTargets, validateHorizontalPodAutoscaler } from './hpa.js';
 import type { KubeObject, ResourceType, TableColumn } from './types.js';
 
 export { humanDuration } from './age.js';
@@ -110,6 +111,16 @@ const columns: Record<string, TableColumn[]> = {
     col('Completions', (o) => `${num(get(o, 'status.succeeded'))}/${num(get(o, 'spec.completions') ?? 1)}`),
     ageColumn,
   ],
+  // kube-apiserver's printer types these "string" but sends MaxPods and Replicas as integers.
+  HorizontalPodAutoscaler: [
+    nameColumn,
+    col('Reference', (o) => `${String(get(o, 'spec.scaleTargetRef.kind') ?? '')}/${String(get(o, 'spec.scaleTargetRef.name') ?? '')}`),
+    col('Targets', hpaTargets),
+    col('MinPods', (o) => (typeof get(o, 'spec.minReplicas') === 'number' ? String(get(o, 'spec.minReplicas')) : '<unset>')),
+    col('MaxPods', (o) => num(get(o, 'spec.maxReplicas'))),
+    col('Replicas', (o) => num(get(o, 'status.currentReplicas'))),
+    ageColumn,
+  ],
   CronJob: [
     nameColumn,
     col('Schedule', (o) => String(get(o, 'spec.schedule') ?? '')),
@@ -164,10 +175,11 @@ function describe(issue: SchemaIssue): { field: string; message: string } {
 }
 
 type Validator = ((data: unknown) => boolean) & { errors?: SchemaIssue[] | null };
+type Issue = { field: string; message: string };
 const validatorCache = new Map<string, Promise<Validator | undefined>>();
 
 /** Schema validation from the compiled validators shipped in `kubernetes-models` (loaded lazily). */
-function schemaValidator(schema: string): (obj: KubeObject) => Promise<{ field: string; message: string }[]> {
+function schemaValidator(schema: string, semantic?: (obj: KubeObject) => Issue[]): (obj: KubeObject) => Promise<Issue[]> {
   return async (obj) => {
     let loading = validatorCache.get(schema);
     if (!loading) {
@@ -178,7 +190,8 @@ function schemaValidator(schema: string): (obj: KubeObject) => Promise<{ field: 
       validatorCache.set(schema, loading);
     }
     const validate = await loading;
-    if (!validate || validate(obj)) return [];
+    // Semantic rules assume well-typed fields, and would restate the schema's findings under other paths.
+    if (!validate || validate(obj)) return semantic?.(obj) ?? [];
     return (validate.errors ?? []).slice(0, 10).map(describe);
   };
 }
@@ -196,6 +209,10 @@ interface Spec {
   status?: boolean;
   scale?: boolean;
   schema: string;
+  /** Defaults applied on every write (as kube-apiserver's defaulting on decode); mutates. */
+  defaults?: (obj: KubeObject) => void;
+  /** Validation beyond the schema (Kubernetes' hand-written rules), run on schema-valid objects. */
+  semantic?: (obj: KubeObject) => Issue[];
 }
 
 const specs: Spec[] = [
@@ -294,6 +311,19 @@ const specs: Spec[] = [
     status: true,
     schema: 'IoK8sApiAppsV1DaemonSet',
   },
+  {
+    group: 'autoscaling',
+    version: 'v2',
+    kind: 'HorizontalPodAutoscaler',
+    plural: 'horizontalpodautoscalers',
+    namespaced: true,
+    shortNames: ['hpa'],
+    categories: ['all'],
+    status: true,
+    schema: 'IoK8sApiAutoscalingV2HorizontalPodAutoscaler',
+    defaults: defaultHorizontalPodAutoscaler,
+    semantic: validateHorizontalPodAutoscaler,
+  },
   { group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', namespaced: true, categories: ['all'], status: true, schema: 'IoK8sApiBatchV1Job' },
   {
     group: 'batch',
@@ -366,7 +396,8 @@ export const builtinTypes: ResourceType[] = [
       verbs: ALL_VERBS,
       status: s.status ?? false,
       ...(s.scale ? { scale: scalePaths } : {}),
-      validate: schemaValidator(s.schema),
+      ...(s.defaults ? { normalize: s.defaults } : {}),
+      validate: schemaValidator(s.schema, s.semantic),
       columns: columnsFor(s.kind),
     }),
   ),

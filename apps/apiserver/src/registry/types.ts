@@ -61,8 +61,9 @@ export interface ResourceType {
   /** Served but never stored (e.g. SelfSubjectAccessReview). */
   virtual?: boolean;
   /**
-   * Structural normalization before validation (CRDs: pruning of unknown
-   * fields and schema defaults, as kube-apiserver does for structural schemas). Mutates.
+   * Structural normalization before validation, on every write (CRDs: pruning of unknown
+   * fields and schema defaults, as kube-apiserver does for structural schemas; built-ins:
+   * Kubernetes' defaulting, e.g. an HPA's minReplicas). Mutates.
    */
   normalize?(obj: KubeObject): void;
   /** Schema validation; returns `field: message` issues. Missing means "any object". */
