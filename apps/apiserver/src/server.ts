@@ -6,6 +6,7 @@ import pg from 'pg';
 import YAML from 'yaml';
 import { limitRanger, namespaceLifecycle, objectCountCap, resourceQuota } from './admission/builtin.js';
 import { AdmissionChain } from './admission/chain.js';
+import { guardrails } from './admission/guardrails.js';
 import { AdmissionLookupCache } from './admission/lookup-cache.js';
 import type { MutatingAdmissionPlugin, ValidatingAdmissionPlugin } from './admission/types.js';
 import {
@@ -254,7 +255,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   if (options.cost !== false && !cost) logger.warn('no Atrium tables in this database: cost admission is off');
   const admission = new AdmissionChain(
     [limitRanger, workspaceAdmission({ clusters, types: workspaceTypes, rbac }), apisAdmission({ clusters, rbac })],
-    [namespaceLifecycle, crdValidation, resourceQuota, objectCountCap(options.maxObjectsPerCluster ?? 50_000)],
+    [namespaceLifecycle, guardrails, crdValidation, resourceQuota, objectCountCap(options.maxObjectsPerCluster ?? 50_000)],
   )
     .with(options.admission ?? {})
     // Last: it prices the final object and reserves budget only for writes every other plugin admitted.

@@ -15,6 +15,7 @@ export {
 export { buildKubeconfig, type KubeconfigInput } from './kubeconfig.js';
 export {
   clusterUrl,
+  GUARDRAIL_LABEL,
   InvalidPathError,
   isDns1123Label,
   kcpPath,

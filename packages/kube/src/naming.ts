@@ -3,6 +3,15 @@
  * segment a DNS-1123 label. Shared by the console (what to request), the
  * worker (which Workspaces to ensure) and tests.
  */
+
+/**
+ * On an object the platform writes into a tenant's logical cluster (the members binding, the default
+ * LimitRange): the org owns it, not the tenant, although every member is cluster-admin there. The value
+ * names the org policy the object implements (`default-requests`, `member-access`). The API server's
+ * Guardrails admission refuses tenants any change or deletion of such an object, and the label itself.
+ */
+export const GUARDRAIL_LABEL = 'atrium.io/guardrail';
+
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function isDns1123Label(value: string): boolean {

@@ -12,13 +12,13 @@ import path from 'node:path';
 import { createLogger } from '@atrium/config';
 import { createLogicalClusterRequest, createPrismaClient, type PrismaClient, requestLogicalClusterDeletion } from '@atrium/db';
 import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
-import { type KcpClient, kcpPath, TENANCY_API_VERSION } from '@atrium/kube';
+import { GUARDRAIL_LABEL, type KcpClient, kcpPath, TENANCY_API_VERSION } from '@atrium/kube';
 import { type Runner, run } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskList } from '../../tasks/index.js';
 import { repoRoot, startEntry, startTestApiServer, type TestApiServer } from '../../test-support/processes.js';
 import { clusterEventName, EVENT_NAMESPACE } from './events.js';
-import { LOGICAL_CLUSTER_ID_LABEL } from './labels.js';
+import { LOGICAL_CLUSTER_ID_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from './labels.js';
 import { reconcileLogicalCluster } from './reconcile.js';
 import { MEMBERS_BINDING } from './steps.js';
 
@@ -113,13 +113,18 @@ describe('provisioning reconciler', () => {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'ClusterRoleBinding',
         metadata: { name: MEMBERS_BINDING },
-      })) as { subjects: Array<{ kind: string; name: string }> };
+      })) as { metadata: { labels: Record<string, string> }; subjects: Array<{ kind: string; name: string }> };
       expect(binding.subjects.map((x) => `${x.kind}:${x.name}`)).toEqual([
         `Group:atrium:team:${org.teamId}`,
         `Group:atrium:org-admins:${org.id}`,
         'User:dev@acme.test',
       ]);
-      await expect(objects.read({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'atrium-defaults', namespace: 'default' } })).resolves.toBeTruthy();
+      const defaults = (await objects.read({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'atrium-defaults', namespace: 'default' } })) as {
+        metadata: { labels: Record<string, string> };
+      };
+      // Both are org guardrails, which the API server keeps tenants (cluster-admins here) from changing.
+      expect(binding.metadata.labels).toMatchObject({ [GUARDRAIL_LABEL]: 'member-access', [MANAGED_BY_LABEL]: MANAGED_BY });
+      expect(defaults.metadata.labels).toMatchObject({ [GUARDRAIL_LABEL]: 'default-requests', [MANAGED_BY_LABEL]: MANAGED_BY });
 
       // Its Workspace is of the org template's WorkspaceType, written to the org workspace from the row.
       expect((await kcp.getWorkspace('root:acme:payments', 'dev'))?.spec?.type).toEqual({ name: 'atrium-acme-standard', path: 'root:acme' });

@@ -1,6 +1,15 @@
-import { isNotFound, type KcpClient, templateWorkspaceType, type Workspace } from '@atrium/kube';
+import { GUARDRAIL_LABEL, isNotFound, type KcpClient, templateWorkspaceType, type Workspace } from '@atrium/kube';
 import { applyWorkspaceType, desiredWorkspaceType } from '../../tasks/template-workspace-type.js';
-import { LOGICAL_CLUSTER_ID_LABEL, MANAGED_BY, MANAGED_BY_LABEL, ORG_ID_LABEL, orgAdminsGroup, teamGroup } from './labels.js';
+import {
+  DEFAULT_REQUESTS_POLICY,
+  LOGICAL_CLUSTER_ID_LABEL,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  MEMBER_ACCESS_POLICY,
+  ORG_ID_LABEL,
+  orgAdminsGroup,
+  teamGroup,
+} from './labels.js';
 import { CONTINUE, type ReconcileContext, type Step, type StepResult } from './types.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -191,6 +200,7 @@ export const waitClusterReady: Step = {
 /**
  * Access by group, not by person: kubeconfig tokens carry the holder's team and org-admin groups, so
  * membership changes need no RBAC rewrite here. One binding with every subject: one call per cluster.
+ * A guardrail: members are cluster-admin in the cluster, yet only the platform decides who they are.
  */
 export const ensureAccess: Step = {
   name: 'ensure-access',
@@ -203,7 +213,7 @@ export const ensureAccess: Step = {
     await ctx.kcp.ensureObject(ctx.cluster.kcpPath, {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: { name: MEMBERS_BINDING, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } },
+      metadata: { name: MEMBERS_BINDING, labels: { [MANAGED_BY_LABEL]: MANAGED_BY, [GUARDRAIL_LABEL]: MEMBER_ACCESS_POLICY } },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
       subjects: subjects.map((s) => ({ apiGroup: 'rbac.authorization.k8s.io', ...s })),
     });
@@ -213,14 +223,17 @@ export const ensureAccess: Step = {
 };
 export const MEMBERS_BINDING = 'atrium:members';
 
-/** Defaults every workload is priced against: containers without requests get these. */
+/**
+ * Defaults every workload is priced against: containers without requests get these. A guardrail (the
+ * org's pricing relies on it): tenants cannot change or delete it, and add LimitRanges of their own instead.
+ */
 export const ensureDefaults: Step = {
   name: 'ensure-defaults',
   async run(ctx) {
     await ctx.kcp.ensureObject(ctx.cluster.kcpPath, {
       apiVersion: 'v1',
       kind: 'LimitRange',
-      metadata: { name: 'atrium-defaults', namespace: 'default', labels: { [MANAGED_BY_LABEL]: MANAGED_BY } },
+      metadata: { name: 'atrium-defaults', namespace: 'default', labels: { [MANAGED_BY_LABEL]: MANAGED_BY, [GUARDRAIL_LABEL]: DEFAULT_REQUESTS_POLICY } },
       spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '100m', memory: '128Mi' } }] },
     });
     ctx.events.record('DefaultsApplied', 'Applied LimitRange default/atrium-defaults (containers without requests get cpu 100m, memory 128Mi)');
