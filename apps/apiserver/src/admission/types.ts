@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { UserInfo } from '../auth/authn.js';
-import type { StatusReason } from '../http/status.js';
+import type { StatusCause, StatusReason } from '../http/status.js';
 import type { KubeObject, ResourceType } from '../registry/types.js';
 import type { LogicalCluster } from '../storage/clusters.js';
 import type { ObjectKey, PutResult } from '../storage/store.js';
@@ -106,6 +106,8 @@ export class AdmissionDeniedError extends Error {
     message: string,
     readonly code = 403,
     readonly reason: StatusReason = 'Forbidden',
+    /** Field causes of an Invalid refusal (kubectl prints them). */
+    readonly causes?: StatusCause[],
   ) {
     super(message);
   }

@@ -187,7 +187,8 @@ export class RestHandler {
     try {
       await this.admission.admit(attributes, context);
     } catch (e) {
-      if (e instanceof AdmissionDeniedError) throw new ApiError(e.code, e.reason, e.message, { name, group: r.type.group, kind: r.type.plural });
+      if (e instanceof AdmissionDeniedError)
+        throw new ApiError(e.code, e.reason, e.message, { name, group: r.type.group, kind: r.type.plural, ...(e.causes ? { causes: e.causes } : {}) });
       throw e;
     }
     return cap ? { steps, cap } : { steps };
@@ -788,6 +789,7 @@ function deniedError(error: AdmissionDeniedError, key: ObjectKey): ApiError {
     name: key.name,
     group: dot < 0 ? '' : resource.slice(dot + 1),
     kind: dot < 0 ? resource : resource.slice(0, dot),
+    ...(error.causes ? { causes: error.causes } : {}),
   });
 }
 

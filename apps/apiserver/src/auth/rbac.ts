@@ -46,17 +46,17 @@ export const BOOTSTRAP_CLUSTER_ROLES: Record<string, PolicyRule[]> = {
     { verbs: ['*'], nonResourceURLs: ['*'] },
   ],
   admin: [
-    { verbs: [...READ, ...WRITE], apiGroups: ['', 'apps', 'batch', 'networking.k8s.io', 'rbac.authorization.k8s.io'], resources: ['*'] },
+    { verbs: [...READ, ...WRITE], apiGroups: ['', 'apps', 'batch', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io'], resources: ['*'] },
     { verbs: READ, apiGroups: [''], resources: ['namespaces'] },
   ],
   edit: [
     { verbs: [...READ, ...WRITE], apiGroups: [''], resources: WORKLOADS },
-    { verbs: [...READ, ...WRITE], apiGroups: ['apps', 'batch', 'networking.k8s.io'], resources: ['*'] },
+    { verbs: [...READ, ...WRITE], apiGroups: ['apps', 'batch', 'autoscaling', 'networking.k8s.io'], resources: ['*'] },
     { verbs: READ, apiGroups: [''], resources: ['namespaces'] },
   ],
   view: [
     { verbs: READ, apiGroups: [''], resources: WORKLOADS.filter((r) => r !== 'secrets').concat(['namespaces', 'resourcequotas', 'limitranges']) },
-    { verbs: READ, apiGroups: ['apps', 'batch', 'networking.k8s.io'], resources: ['*'] },
+    { verbs: READ, apiGroups: ['apps', 'batch', 'autoscaling', 'networking.k8s.io'], resources: ['*'] },
   ],
 };
 

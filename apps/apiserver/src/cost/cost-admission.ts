@@ -178,7 +178,11 @@ export class CostAdmission implements SystemWriteHook {
       }).priceMicros;
     } catch (e) {
       if (e instanceof PricingError) {
-        throw new AdmissionDeniedError(`${object.kind} "${object.metadata?.name ?? ''}" is invalid: ${e.message}`, 422, 'Invalid');
+        // "spec.overhead.cpu: …" names its field; kubectl prints the causes of an Invalid status.
+        const colon = e.message.indexOf(': ');
+        const field = colon > 0 && /^[\w.[\]]+$/.test(e.message.slice(0, colon)) ? e.message.slice(0, colon) : undefined;
+        const causes = [{ reason: 'FieldValueInvalid', ...(field ? { field } : {}), message: field ? e.message.slice(colon + 2) : e.message }];
+        throw new AdmissionDeniedError(`${object.kind} "${object.metadata?.name ?? ''}" is invalid: ${e.message}`, 422, 'Invalid', causes);
       }
       throw e;
     }
@@ -253,6 +257,12 @@ export class CostAdmission implements SystemWriteHook {
     if (a.operation === 'DELETE' && !a.dryRun) return;
     const cluster = await this.clusterCost(a.logicalCluster.path);
     if (!cluster) return;
+    if (a.operation === 'CREATE' && a.resource.group === 'tenancy.kcp.io' && a.resource.plural === 'workspaces') {
+      // A child's objects would be priced against nothing: budgets end at the Atrium cluster.
+      throw new AdmissionDeniedError(
+        `workspaces "${a.name}" is forbidden: logical cluster ${a.logicalCluster.path} is an Atrium cluster and cannot hold child workspaces (their workloads would escape its budget); request another cluster from the console`,
+      );
+    }
     const book = await this.book(cluster.orgId);
     const object = a.operation === 'DELETE' ? null : live(a.object);
     const key: ObjectKey = { cluster: a.logicalCluster.name, resource: storageResource(a.resource), namespace: a.namespace, name: a.name };

@@ -4,6 +4,7 @@ export { type BudgetAmounts, type BudgetTree, listBudgets } from './budgets/list
 export { type ClusterBudgetPath, loadClusterBudgetPath } from './budgets/load-cluster-budget-path.js';
 export { type BudgetAlertNotice, type NotifyOutcome, notifyBudgetAlertOnce } from './budgets/notify-budget-alert.js';
 export { type BudgetTarget, type SetBudgetResult, setBudget } from './budgets/set-budget.js';
+export { type CostCheckReport, type CostDifference, checkCost, formatCostCheckReport } from './cost/check-cost.js';
 export * from './cost-reports/index.js';
 export { acceptInvitation, acceptInvitationInTx, findUsableInvitation, type InvitationLink } from './invitations/accept-invitation.js';
 export { type CreateInvitationOptions, createInvitation, INVITATION_TTL_MS } from './invitations/create-invitation.js';
