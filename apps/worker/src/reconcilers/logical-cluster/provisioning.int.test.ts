@@ -10,10 +10,11 @@
  */
 import path from 'node:path';
 import { createLogger } from '@atrium/config';
-import { createLogicalClusterRequest, createPrismaClient, type PrismaClient, requestLogicalClusterDeletion } from '@atrium/db';
+import { addPriceBookEntries, checkCost, createLogicalClusterRequest, createPrismaClient, type PrismaClient, requestLogicalClusterDeletion } from '@atrium/db';
 import { createTestDatabase, type TestDatabase } from '@atrium/db/testing';
 import { GUARDRAIL_LABEL, type KcpClient, kcpPath, TENANCY_API_VERSION } from '@atrium/kube';
 import { type Runner, run } from 'graphile-worker';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskList } from '../../tasks/index.js';
 import { repoRoot, startEntry, startTestApiServer, type TestApiServer } from '../../test-support/processes.js';
@@ -25,6 +26,16 @@ import { MEMBERS_BINDING } from './steps.js';
 const TOKEN = 'atrium-test-admin-token-0123456789';
 let db: TestDatabase;
 let prisma: PrismaClient;
+
+/** The recompute check on its own short-lived pool. */
+async function checkCostOf(orgSlug: string) {
+  const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+  try {
+    return await checkCost(pool, { orgSlug });
+  } finally {
+    await pool.end();
+  }
+}
 let apiserver: TestApiServer;
 let serverUrl: string;
 let kcp: KcpClient;
@@ -101,6 +112,8 @@ describe('provisioning reconciler', () => {
       taskList: taskList({ logger: createLogger('test'), prisma, kcp }),
     });
     try {
+      // The org prices containers at no less than 250m CPU: the defaults the worker writes follow its book.
+      await addPriceBookEntries(prisma, [{ type: 'setting', orgId: org.id, effectiveFrom: new Date(0), setting: 'floor-cpu', value: 250n }]);
       const requested = await request('dev', org.templateId);
       const ready = await waitForPhase(requested.id, ['Ready', 'Failed']);
       expect(ready.phase).toBe('Ready');
@@ -121,7 +134,12 @@ describe('provisioning reconciler', () => {
       ]);
       const defaults = (await objects.read({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'atrium-defaults', namespace: 'default' } })) as {
         metadata: { labels: Record<string, string> };
+        spec: { limits: { defaultRequest: Record<string, string> }[] };
       };
+      expect(defaults.spec.limits[0]?.defaultRequest).toEqual({ cpu: '250m', memory: '128Mi' });
+      // What provisioning wrote (the worker's objects, the server's own) is priced as admission recorded it
+      // (this fixture's org and team have no cost nodes of their own, which the check also reports).
+      expect((await checkCostOf('acme')).differences.filter((d) => d.kind !== 'node')).toEqual([]);
       // Both are org guardrails, which the API server keeps tenants (cluster-admins here) from changing.
       expect(binding.metadata.labels).toMatchObject({ [GUARDRAIL_LABEL]: 'member-access', [MANAGED_BY_LABEL]: MANAGED_BY });
       expect(defaults.metadata.labels).toMatchObject({ [GUARDRAIL_LABEL]: 'default-requests', [MANAGED_BY_LABEL]: MANAGED_BY });

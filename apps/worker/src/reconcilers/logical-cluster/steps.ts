@@ -1,3 +1,5 @@
+import { formatBytes, formatCpuMillis } from '@atrium/core';
+import { loadPriceBook } from '@atrium/db';
 import { GUARDRAIL_LABEL, isNotFound, type KcpClient, templateWorkspaceType, type Workspace } from '@atrium/kube';
 import { applyWorkspaceType, desiredWorkspaceType } from '../../tasks/template-workspace-type.js';
 import {
@@ -223,20 +225,45 @@ export const ensureAccess: Step = {
 };
 export const MEMBERS_BINDING = 'atrium:members';
 
+/** The org's request floor, reused for a few seconds: a burst of requests in one org loads the book once. */
+const floors = new WeakMap<object, Map<string, { at: number; floor: Promise<{ cpu: string; memory: string }> }>>();
+function requestFloor(ctx: ReconcileContext): Promise<{ cpu: string; memory: string }> {
+  let byOrg = floors.get(ctx.prisma);
+  if (!byOrg) {
+    byOrg = new Map();
+    floors.set(ctx.prisma, byOrg);
+  }
+  const hit = byOrg.get(ctx.cluster.orgId);
+  if (hit && Date.now() - hit.at < 5000) return hit.floor;
+  const floor = loadPriceBook(ctx.prisma, { orgId: ctx.cluster.orgId, at: new Date() }).then((book) => ({
+    cpu: formatCpuMillis(book.requestFloor.cpuMillis),
+    memory: formatBytes(book.requestFloor.memoryBytes),
+  }));
+  byOrg.set(ctx.cluster.orgId, { at: Date.now(), floor });
+  floor.catch(() => byOrg.delete(ctx.cluster.orgId));
+  return floor;
+}
+
 /**
- * Defaults every workload is priced against: containers without requests get these. A guardrail (the
- * org's pricing relies on it): tenants cannot change or delete it, and add LimitRanges of their own instead.
+ * The namespace's defaults: containers without requests in `default` are stored with the price book's
+ * request floor, which is what they are priced at anyway (pricing never depends on this object), so what
+ * runs downstream asks for what is billed. A guardrail: tenants cannot change or delete it, and add
+ * LimitRanges of their own instead (those may raise requests, never lower the price).
  */
 export const ensureDefaults: Step = {
   name: 'ensure-defaults',
   async run(ctx) {
+    const floor = await requestFloor(ctx);
     await ctx.kcp.ensureObject(ctx.cluster.kcpPath, {
       apiVersion: 'v1',
       kind: 'LimitRange',
       metadata: { name: 'atrium-defaults', namespace: 'default', labels: { [MANAGED_BY_LABEL]: MANAGED_BY, [GUARDRAIL_LABEL]: DEFAULT_REQUESTS_POLICY } },
-      spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '100m', memory: '128Mi' } }] },
+      spec: { limits: [{ type: 'Container', defaultRequest: floor }] },
     });
-    ctx.events.record('DefaultsApplied', 'Applied LimitRange default/atrium-defaults (containers without requests get cpu 100m, memory 128Mi)');
+    ctx.events.record(
+      'DefaultsApplied',
+      `Applied LimitRange default/atrium-defaults (containers without requests get cpu ${floor.cpu}, memory ${floor.memory}: the price book's floor)`,
+    );
     return CONTINUE;
   },
 };
