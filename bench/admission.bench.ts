@@ -1,11 +1,12 @@
 /**
- * Cost admission: (1) the overhead of pricing + the budget check on one write (price the
- * object with a 100-rule book, lock the cost path of a cluster under a 5-level team
- * hierarchy, read the recorded price, evaluate every budget; rolled back), p50/p99 at
+ * Cost admission: (1) the overhead of pricing + the budget check on one write (price a
+ * ClusterIP Service, then a mix of the pricing table's heavier rows, with a 100-rule book;
+ * lock the cost path of a cluster under a 5-level team hierarchy, read the recorded price,
+ * evaluate every budget; rolled back), p50/p99 at
  * concurrency 1; (2) write throughput of a priced object (ClusterIP Service, $0.001) into
  * an Atrium logical cluster with the cost plugin on versus off, same run, as a ratio.
  */
-import { defaultPlatformPriceBookEntries, describeObject, evaluateBudgets, type PriceBookEntry, priceObject } from '@atrium/core';
+import { defaultPlatformPriceBookEntries, describeObject, evaluateBudgets, type PriceBookEntry, type PricingContext, priceObject } from '@atrium/core';
 import { addPriceBookEntries, budgetsOf, createPrismaClient, loadPriceBookSql, lockCostPathAndPrice } from '@atrium/db';
 import pg from 'pg';
 import pino from 'pino';
@@ -64,7 +65,62 @@ function service(name: string) {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { type: 'ClusterIP', ports: [{ port: 80 }] } };
 }
 
-async function overhead(url: string, orgId: string, n: number) {
+const podSpec = {
+  initContainers: [{ name: 'migrate', image: 'app', resources: { requests: { cpu: '1', memory: '256Mi' } } }],
+  containers: [
+    { name: 'app', image: 'app', resources: { requests: { cpu: '250m', memory: '512Mi' } } },
+    { name: 'proxy', image: 'envoy', resources: { limits: { cpu: '100m', memory: '64Mi' } } },
+    { name: 'bare', image: 'busybox' },
+  ],
+  volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { resources: { requests: { storage: '1Gi' } } } } } }],
+};
+const deployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'api', namespace: 'default' },
+  spec: { replicas: 3, template: { spec: podSpec } },
+};
+
+/** The pricing table's heavier rows: every way of leaving requests out, claims, a CronJob and an autoscaler with its target. */
+function workload(i: number): { object: unknown; context: PricingContext } {
+  const region = 'eu';
+  switch (i % 4) {
+    case 0:
+      return { object: deployment, context: { region } };
+    case 1:
+      return {
+        object: {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: { name: 'db', namespace: 'default' },
+          spec: { replicas: 3, template: { spec: podSpec }, volumeClaimTemplates: [{ spec: { resources: { requests: { storage: '20Gi' } } } }] },
+        },
+        context: { region },
+      };
+    case 2:
+      return {
+        object: {
+          apiVersion: 'batch/v1',
+          kind: 'CronJob',
+          metadata: { name: 'nightly', namespace: 'default' },
+          spec: { schedule: '@daily', jobTemplate: { spec: { parallelism: 4, template: { spec: podSpec } } } },
+        },
+        context: { region },
+      };
+    default:
+      return {
+        object: {
+          apiVersion: 'autoscaling/v2',
+          kind: 'HorizontalPodAutoscaler',
+          metadata: { name: 'api', namespace: 'default' },
+          spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' }, minReplicas: 1, maxReplicas: 10 },
+        },
+        context: { region, scaleTarget: deployment },
+      };
+  }
+}
+
+async function overhead(url: string, orgId: string, n: number, kinds: 'service' | 'workloads') {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
     const book = await loadPriceBookSql(pool, orgId, new Date());
@@ -73,9 +129,9 @@ async function overhead(url: string, orgId: string, n: number) {
     const client = await pool.connect();
     try {
       for (let i = 0; i < n; i++) {
-        const obj = service(`s${i}`);
+        const { object: obj, context } = kinds === 'service' ? { object: service(`s${i}`), context: { region: 'eu' } } : workload(i);
         const t0 = performance.now();
-        const price = priceObject(obj, book, { region: 'eu' }).priceMicros;
+        const price = priceObject(obj, book, context).priceMicros;
         const t1 = performance.now();
         // What the cost step does on a priced write: BEGIN + path lock + recorded price in one round trip.
         const locked = await lockCostPathAndPrice(client, KCP_PATH, { resource: 'services', namespace: 'default', name: `s${i}` }, { begin: true });
@@ -93,6 +149,7 @@ async function overhead(url: string, orgId: string, n: number) {
     pricing.sort((a, b) => a - b);
     total.sort((a, b) => a - b);
     return {
+      objects: kinds === 'service' ? 'ClusterIP Service' : 'Deployment, StatefulSet, CronJob, HPA (3 containers + init, floors, claims)',
       rules: book.rules.length,
       pathNodes: TEAMS.length + 2,
       pricingP50Ms: percentile(pricing, 50),
@@ -141,7 +198,8 @@ export default async function run(ctx: Ctx): Promise<void> {
   const database = await ctx.createDatabase();
   try {
     const { orgId } = await seed(database.url);
-    ctx.report({ name: 'admission.cost-overhead', ...(await overhead(database.url, orgId, 2000)) });
+    ctx.report({ name: 'admission.cost-overhead', ...(await overhead(database.url, orgId, 2000, 'service')) });
+    ctx.report({ name: 'admission.cost-overhead-workloads', ...(await overhead(database.url, orgId, 2000, 'workloads')) });
     for (const concurrency of [1, 16]) {
       const total = concurrency === 1 ? 500 : 2000;
       const off = await throughput(database.url, false, concurrency, total);

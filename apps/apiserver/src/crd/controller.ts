@@ -150,7 +150,13 @@ export const crdValidation: ValidatingAdmissionPlugin = {
         problems.push(`spec.versions[*].schema.openAPIV3Schema: Invalid value: ${(e as Error).message}`);
       }
     }
-    if (problems.length > 0)
-      throw new AdmissionDeniedError(`CustomResourceDefinition.apiextensions.k8s.io "${a.name}" is invalid: ${problems.join(', ')}`, 422, 'Invalid');
+    if (problems.length > 0) {
+      // As causes too: kubectl prints an Invalid status's causes, not its message.
+      const causes = problems.map((p) => {
+        const colon = p.indexOf(': ');
+        return { reason: 'FieldValueInvalid', field: p.slice(0, colon), message: p.slice(colon + 2) };
+      });
+      throw new AdmissionDeniedError(`CustomResourceDefinition.apiextensions.k8s.io "${a.name}" is invalid: ${problems.join(', ')}`, 422, 'Invalid', causes);
+    }
   },
 };

@@ -233,6 +233,21 @@ describe('a cluster-admin tenant cannot run anything for less than the price boo
     expect(r.stderr).toMatch(/does not allow child workspaces|forbidden|Forbidden/);
   });
 
+  it('a CustomResourceDefinition that would shadow Deployments with an unpriced kind — refused', async () => {
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: deployments.apps}
+spec:
+  group: apps
+  scope: Namespaced
+  names: {plural: deployments, singular: deployment, kind: Deployment}
+  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}]
+`;
+    const r = await apply(crd);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr, r.stderr).toContain('is served by the server itself');
+  });
+
   it('the org’s guardrails stay: the default LimitRange and the members binding cannot be removed or edited', async () => {
     for (const args of [
       ['delete', 'limitrange', 'atrium-defaults'],
