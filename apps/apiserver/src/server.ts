@@ -26,6 +26,7 @@ import { serveWatch } from './api/watch.js';
 import { APIBindingController, apisAdmission } from './apis/controller.js';
 import { Authenticator, mayUseCluster, SYSTEM_MASTERS, type UserInfo } from './auth/authn.js';
 import { RbacAuthorizer } from './auth/rbac.js';
+import { NamespaceController } from './controllers/namespace-controller.js';
 import { CostAdmission } from './cost/cost-admission.js';
 import { CrdController, crdValidation } from './crd/controller.js';
 import { decodeKubernetesProtobuf } from './http/protobuf.js';
@@ -67,6 +68,8 @@ export interface ApiServerOptions {
   /** How often compaction runs; 0 disables the timer. */
   compactionIntervalMs?: number;
   bookmarkIntervalMs?: number;
+  /** How long a deleted namespace keeps its contents before the namespace controller deletes them (default 1000 ms). */
+  namespaceGraceMs?: number;
   /** Per-logical-cluster object cap (admission). */
   maxObjectsPerCluster?: number;
   /**
@@ -261,7 +264,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     // Last: it prices the final object and reserves budget only for writes every other plugin admitted.
     .with({ validating: cost ? [cost.plugin] : [] });
   const lookups = new AdmissionLookupCache(store, hub, clusters);
-  const rest = new RestHandler(store, clusters, admission, rbac, logger, { lookups, ...(cost ? { systemWrites: cost } : {}) });
+  const namespaces: NamespaceController = new NamespaceController({
+    store,
+    hub,
+    clusters,
+    logger,
+    finalize: (cluster, namespace): Promise<boolean> => rest.finalizeNamespace(cluster, namespace),
+    ...(options.namespaceGraceMs !== undefined ? { graceMs: options.namespaceGraceMs } : {}),
+  });
+  const rest: RestHandler = new RestHandler(store, clusters, admission, rbac, logger, { lookups, namespaces, ...(cost ? { systemWrites: cost } : {}) });
+  await namespaces.start();
   const crds = new CrdController({ store, registry, hub, logger, remove: (key, rv, value) => rest.removeStored(key, rv, value) });
   await crds.start();
   const bindings = new APIBindingController({ store, clusters, registry, hub, logger });
@@ -548,6 +560,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     async close() {
       if (compactionTimer) clearInterval(compactionTimer);
       await workspaces.stop();
+      namespaces.stop();
       await crds.stop();
       await bindings.stop();
       await hub.stop();

@@ -20,6 +20,9 @@ export const namespaceLifecycle: ValidatingAdmissionPlugin = {
     if (namespace.metadata?.deletionTimestamp) {
       throw new AdmissionDeniedError(
         `${a.resource.plural} "${a.name}" is forbidden: unable to create new content in namespace ${a.namespace} because it is being terminated`,
+        403,
+        'Forbidden',
+        [{ reason: 'NamespaceTerminating', field: 'metadata.namespace', message: `namespace ${a.namespace} is being terminated` }],
       );
     }
   },

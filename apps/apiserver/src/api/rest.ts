@@ -108,6 +108,8 @@ export interface RestOptions {
   systemWrites?: SystemWriteHook;
   /** Serves admission's Namespace / ResourceQuota / LimitRange lookups without a read each (see lookup-cache.ts). */
   lookups?: AdmissionLookupCache;
+  /** Empties and removes terminating namespaces off the request path (controllers/namespace-controller.ts); inline without it. */
+  namespaces?: { schedule(cluster: string, namespace: string): void; contentRemoved(cluster: string, namespace: string): void };
 }
 
 /**
@@ -497,8 +499,8 @@ export class RestHandler {
       if (isNamespace || finalizers.length > 0) {
         // Deletion is pending until finalizers (or the namespace's contents) are gone.
         if (current.metadata?.deletionTimestamp) {
-          if (isNamespace && !isDryRun(r.query)) await this.finalizeNamespace(r.cluster!, r.name!);
-          return { status: 202, body: current };
+          if (isNamespace && !isDryRun(r.query)) await this.namespaceTerminating(r.cluster!, r.name!);
+          return { status: isNamespace ? 200 : 202, body: current };
         }
         const next = structuredClone(current);
         next.metadata!.deletionTimestamp = nowTimestamp();
@@ -511,9 +513,11 @@ export class RestHandler {
           throw errors.conflict(r.type, r.name!, 'the object has been modified; please retry');
         }
         next.metadata!.resourceVersion = String(result.rv);
-        if (isNamespace) await this.finalizeNamespace(r.cluster!, r.name!);
+        next.metadata!.annotations = { ...next.metadata!.annotations, [CLUSTER_ANNOTATION]: r.cluster!.name };
+        if (isNamespace) await this.namespaceTerminating(r.cluster!, r.name!);
         else if (propagation !== 'Orphan') await this.deleteDependents(r.cluster!, current, propagation === 'Foreground');
-        return { status: 202, body: next };
+        // kube-apiserver answers a namespace deletion with the Terminating namespace and 200.
+        return { status: isNamespace ? 200 : 202, body: next };
       }
       if (isDryRun(r.query))
         return { status: 200, body: successStatus({ name: r.name!, group: r.type.group, kind: r.type.plural, uid: current.metadata?.uid }) };
@@ -532,11 +536,21 @@ export class RestHandler {
     }
   }
 
+  /** A namespace went Terminating: the namespace controller empties it (inline when there is none). */
+  private async namespaceTerminating(cluster: LogicalCluster, namespace: string): Promise<void> {
+    if (this.options.namespaces) this.options.namespaces.schedule(cluster.name, namespace);
+    else await this.finalizeNamespace(cluster, namespace);
+  }
+
   /** After an object is really gone: a terminating namespace may now be empty. */
   private afterRemoval(r: ResourceRequest, obj: KubeObject): void {
     if (!r.type.namespaced || !r.cluster || !obj.metadata?.namespace) return;
     const cluster = r.cluster;
     const namespace = obj.metadata.namespace;
+    if (this.options.namespaces) {
+      this.options.namespaces.contentRemoved(cluster.name, namespace);
+      return;
+    }
     void (async () => {
       const ns = await this.store.get(storageKey(cluster.name, '', 'namespaces', '', namespace));
       if (ns && (JSON.parse(ns.value) as KubeObject).metadata?.deletionTimestamp) await this.finalizeNamespace(cluster, namespace);
@@ -544,7 +558,7 @@ export class RestHandler {
   }
 
   /**
-   * The namespace controller, inline: deletes every object in the namespace
+   * One pass of the namespace controller: deletes every object in the namespace
    * (objects with finalizers get a deletionTimestamp and are waited for),
    * then removes the namespace itself. Idempotent; called again whenever a
    * remaining object goes away.

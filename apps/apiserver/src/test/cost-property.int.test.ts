@@ -18,7 +18,7 @@ let t: TestServer;
 let w: CostWorld;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({ namespaceGraceMs: 50 });
   w = await createCostWorld(t, { org: 'prop', teams: ['platform', 'payments'], clusters: ['a', 'b'] });
 });
 
@@ -184,8 +184,13 @@ async function send(clusterPath: string, ns: string, o: Op): Promise<number> {
       return patch('pods', `p${o.name}`, 'merge', { status: { phase: 'Succeeded' } }, '/status');
     case 'delete':
       return (await t.request('DELETE', url(o.kind, `${PREFIX[o.kind]}${o.name}`))).status;
-    case 'delete-namespace':
-      return (await t.request('DELETE', `${base}/api/v1/namespaces/${ns}`)).status;
+    case 'delete-namespace': {
+      const status = (await t.request('DELETE', `${base}/api/v1/namespaces/${ns}`)).status;
+      // The namespace controller empties it off the request; the next step starts once it is gone, so
+      // each step's before/after is that step's alone (the ledger holds at every instant in between).
+      for (let i = 0; i < 100 && (await t.request('GET', `${base}/api/v1/namespaces/${ns}`)).status !== 404; i++) await new Promise((r) => setTimeout(r, 20));
+      return status;
+    }
   }
 }
 

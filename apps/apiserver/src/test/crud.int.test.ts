@@ -387,11 +387,18 @@ describe('deletion', () => {
     await core.createNamespace({ body: { metadata: { name: 'doomed' } } });
     for (let i = 0; i < 5; i++) await core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: `c${i}` } } });
     await core.createNamespacedSecret({ namespace: 'doomed', body: { metadata: { name: 'held', finalizers: ['example.com/hold'] } } });
-    await core.deleteNamespace({ name: 'doomed' });
+    const terminating = await core.deleteNamespace({ name: 'doomed' });
+    // As kube-apiserver: the answer is the namespace, Terminating, with its contents still there; the
+    // namespace controller empties it after a grace period, off the request.
+    expect((terminating as { status?: { phase?: string } }).status?.phase).toBe('Terminating');
     expect((await core.readNamespace({ name: 'doomed' })).status?.phase).toBe('Terminating');
-    expect((await core.listNamespacedConfigMap({ namespace: 'doomed' })).items).toHaveLength(0);
+    expect((await core.listNamespacedConfigMap({ namespace: 'doomed' })).items).toHaveLength(5);
     const refused = await failure(core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'late' } } }));
     expect(refused.code).toBe(403);
+    expect(refused.status.message).toMatch(/because it is being terminated/);
+    expect(JSON.stringify(refused.status)).toContain('NamespaceTerminating');
+    await expect.poll(async () => (await core.listNamespacedConfigMap({ namespace: 'doomed' })).items.length, { timeout: 5000 }).toBe(0);
+    expect((await core.readNamespace({ name: 'doomed' })).status?.phase).toBe('Terminating');
     await core.patchNamespacedSecret({ name: 'held', namespace: 'doomed', body: [{ op: 'remove', path: '/metadata/finalizers' }] });
     await expect.poll(async () => (await failure(core.readNamespace({ name: 'doomed' }))).code, { timeout: 5000 }).toBe(404);
     expect((await failure(core.deleteNamespace({ name: 'default' }))).code).toBe(403);

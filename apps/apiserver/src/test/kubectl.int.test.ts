@@ -160,6 +160,22 @@ describe('real kubectl v1.35', () => {
     expect((await kubectl(admin, ['get', 'ns', 'shop'])).code).not.toBe(0);
   });
 
+  it('`delete -f` of a manifest that lists its Namespace first deletes everything, and `wait --for=delete` sees the namespace go', async () => {
+    const file = path.join(dir, 'manifest.yaml');
+    const applied = await kubectl(admin, ['apply', '-f', file]);
+    expect(applied.code, applied.stderr).toBe(0);
+    const deleted = await kubectl(admin, ['delete', '-f', file]);
+    // The Namespace goes Terminating and keeps its contents until the namespace controller empties it,
+    // so the Deployment, ConfigMap and Service after it in the file are deleted by kubectl itself.
+    expect(deleted.code, deleted.stderr).toBe(0);
+    for (const what of ['namespace "shop" deleted', 'configmap "settings" deleted', 'deployment.apps "web" deleted', 'service "web" deleted']) {
+      expect(deleted.stdout).toContain(what);
+    }
+    const waited = await kubectl(admin, ['wait', '--for=delete', 'namespace/shop', '--timeout=20s']);
+    expect(waited.code, waited.stderr).toBe(0);
+    expect((await kubectl(admin, ['get', 'ns', 'shop'])).stderr).toContain('NotFound');
+  });
+
   it('creates a Workspace and waits for it, applies a CRD and a custom resource, and prints their tables', async () => {
     const ws = 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata:\n  name: team\n';
     fs.writeFileSync(path.join(dir, 'ws.yaml'), ws);
