@@ -35,10 +35,16 @@ interface ClusterPolicy {
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 const WORKLOADS = ['pods', 'services', 'configmaps', 'secrets', 'serviceaccounts', 'persistentvolumeclaims', 'events'];
+const PDBS = ['poddisruptionbudgets', 'poddisruptionbudgets/status'];
 
 /**
  * Bootstrap cluster roles every logical cluster has implicitly (not stored:
  * ten thousand clusters would otherwise carry ten thousand copies).
+ * As Kubernetes' aggregated roles: PodDisruptionBudgets are read by view and
+ * written by edit/admin; Endpoints and EndpointSlices are only read by them
+ * (write access was withdrawn in 1.22, CVE-2021-25740, yet admin's core `*`
+ * here still includes Endpoints); Leases, PriorityClasses and IngressClasses
+ * are in none of them (cluster-admin only).
  */
 export const BOOTSTRAP_CLUSTER_ROLES: Record<string, PolicyRule[]> = {
   'cluster-admin': [
@@ -47,16 +53,24 @@ export const BOOTSTRAP_CLUSTER_ROLES: Record<string, PolicyRule[]> = {
   ],
   admin: [
     { verbs: [...READ, ...WRITE], apiGroups: ['', 'apps', 'batch', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io'], resources: ['*'] },
+    { verbs: [...READ, ...WRITE], apiGroups: ['policy'], resources: ['poddisruptionbudgets'] },
+    { verbs: READ, apiGroups: ['policy'], resources: PDBS },
     { verbs: READ, apiGroups: [''], resources: ['namespaces'] },
+    { verbs: READ, apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'] },
   ],
   edit: [
     { verbs: [...READ, ...WRITE], apiGroups: [''], resources: WORKLOADS },
     { verbs: [...READ, ...WRITE], apiGroups: ['apps', 'batch', 'autoscaling', 'networking.k8s.io'], resources: ['*'] },
-    { verbs: READ, apiGroups: [''], resources: ['namespaces'] },
+    { verbs: [...READ, ...WRITE], apiGroups: ['policy'], resources: ['poddisruptionbudgets'] },
+    { verbs: READ, apiGroups: ['policy'], resources: PDBS },
+    { verbs: READ, apiGroups: [''], resources: ['namespaces', 'endpoints'] },
+    { verbs: READ, apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'] },
   ],
   view: [
-    { verbs: READ, apiGroups: [''], resources: WORKLOADS.filter((r) => r !== 'secrets').concat(['namespaces', 'resourcequotas', 'limitranges']) },
+    { verbs: READ, apiGroups: [''], resources: WORKLOADS.filter((r) => r !== 'secrets').concat(['namespaces', 'resourcequotas', 'limitranges', 'endpoints']) },
     { verbs: READ, apiGroups: ['apps', 'batch', 'autoscaling', 'networking.k8s.io'], resources: ['*'] },
+    { verbs: READ, apiGroups: ['policy'], resources: PDBS },
+    { verbs: READ, apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'] },
   ],
 };
 

@@ -1,7 +1,21 @@
 import { apisTypes } from '../apis/types.js';
 import { tenancyTypes } from '../tenancy/types.js';
 import { humanDuration } from './age.js';
+import { leaseHolder, validateLease } from './coordination.js';
+import {
+  defaultEndpointSlice,
+  defaultEndpoints,
+  endpointSliceAddresses,
+  endpointSlicePorts,
+  endpointsCell,
+  validateEndpointSlice,
+  validateEndpoints,
+} from './endpoints.js';
+import { formatLabelSelector } from './field.js';
 import { defaultHorizontalPodAutoscaler, hpaTargets, validateHorizontalPodAutoscaler } from './hpa.js';
+import { defaultIngressClass, ingressClassParameters, validateIngressClass } from './ingressclass.js';
+import { pdbBound, validatePodDisruptionBudget } from './pdb.js';
+import { defaultPriorityClass, validatePriorityClass } from './scheduling.js';
 import type { KubeObject, ResourceType, TableColumn } from './types.js';
 
 export { humanDuration } from './age.js';
@@ -146,6 +160,32 @@ const columns: Record<string, TableColumn[]> = {
   ],
   RoleBinding: [nameColumn, col('Role', (o) => `${get(o, 'roleRef.kind')}/${get(o, 'roleRef.name')}`), ageColumn],
   ClusterRoleBinding: [nameColumn, col('Role', (o) => `${get(o, 'roleRef.kind')}/${get(o, 'roleRef.name')}`), ageColumn],
+  // The printers of pkg/printers/internalversion, column for column (names, types and cells).
+  NetworkPolicy: [nameColumn, col('Pod-Selector', (o) => formatLabelSelector(get(o, 'spec.podSelector'))), ageColumn],
+  IngressClass: [nameColumn, col('Controller', (o) => String(get(o, 'spec.controller') ?? '')), col('Parameters', ingressClassParameters), ageColumn],
+  PodDisruptionBudget: [
+    nameColumn,
+    col('Min Available', (o) => pdbBound(get(o, 'spec.minAvailable'))),
+    col('Max Unavailable', (o) => pdbBound(get(o, 'spec.maxUnavailable'))),
+    col('Allowed Disruptions', (o) => num(get(o, 'status.disruptionsAllowed')), 'integer'),
+    ageColumn,
+  ],
+  PriorityClass: [
+    nameColumn,
+    col('Value', (o) => num(o.value), 'integer'),
+    col('Global-Default', (o) => o.globalDefault === true, 'boolean'),
+    ageColumn,
+    col('PreemptionPolicy', (o) => (typeof o.preemptionPolicy === 'string' ? o.preemptionPolicy : '')),
+  ],
+  Lease: [nameColumn, col('Holder', leaseHolder), ageColumn],
+  Endpoints: [nameColumn, col('Endpoints', endpointsCell), ageColumn],
+  EndpointSlice: [
+    nameColumn,
+    col('AddressType', (o) => String(o.addressType ?? '')),
+    col('Ports', endpointSlicePorts),
+    col('Endpoints', endpointSliceAddresses),
+    ageColumn,
+  ],
   CustomResourceDefinition: [nameColumn, col('Created At', (o) => o.metadata?.creationTimestamp, 'date')],
 };
 
@@ -160,7 +200,17 @@ interface SchemaIssue {
   message?: string;
 }
 
-function describe(issue: SchemaIssue): { field: string; message: string } {
+/** The value an issue's JSON pointer names (ajv reports only where, not what). */
+function at(obj: unknown, pointer: string): unknown {
+  let cur = obj;
+  for (const part of pointer.split('/').slice(1)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+  }
+  return cur;
+}
+
+function describe(issue: SchemaIssue, obj: unknown): { field: string; message: string } {
   const field = issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || '<root>';
   switch (issue.keyword) {
     case 'required':
@@ -168,10 +218,36 @@ function describe(issue: SchemaIssue): { field: string; message: string } {
     case 'type':
       return { field, message: `Invalid value: must be of type ${String(issue.params.type)}` };
     case 'enum':
-      return { field, message: `Unsupported value: supported values: ${JSON.stringify(issue.params.allowedValues)}` };
+      return {
+        field,
+        message: `Unsupported value: ${JSON.stringify(at(obj, issue.instancePath))}: supported values: ${(issue.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
+    case 'format': {
+      const format = String(issue.params.format);
+      const bits = { int32: '32', int64: '64' }[format];
+      return { field, message: bits ? `Invalid value: must be a ${bits}-bit integer` : `Invalid value: must be of format ${format}` };
+    }
     default:
       return { field, message: issue.message ?? `Invalid value (${issue.keyword})` };
   }
+}
+
+/**
+ * An int-or-string (or other `oneOf`) field that matches no branch yields one
+ * error per branch plus the `oneOf`; report it once, naming the accepted types.
+ */
+function collapseAlternatives(issues: SchemaIssue[]): SchemaIssue[] {
+  const alternatives = new Set(issues.filter((i) => i.keyword === 'oneOf').map((i) => i.instancePath));
+  if (alternatives.size === 0) return issues;
+  const out: SchemaIssue[] = [];
+  for (const issue of issues) {
+    if (!alternatives.has(issue.instancePath)) out.push(issue);
+    else if (issue.keyword === 'oneOf') {
+      const types = issues.filter((i) => i.instancePath === issue.instancePath && i.keyword === 'type').map((i) => String(i.params.type));
+      out.push({ ...issue, keyword: 'type', params: { type: [...new Set(types)].join(' or ') } });
+    }
+  }
+  return out;
 }
 
 type Validator = ((data: unknown) => boolean) & { errors?: SchemaIssue[] | null };
@@ -192,7 +268,9 @@ function schemaValidator(schema: string, semantic?: (obj: KubeObject) => Issue[]
     const validate = await loading;
     // Semantic rules assume well-typed fields, and would restate the schema's findings under other paths.
     if (!validate || validate(obj)) return semantic?.(obj) ?? [];
-    return (validate.errors ?? []).slice(0, 10).map(describe);
+    return collapseAlternatives(validate.errors ?? [])
+      .slice(0, 10)
+      .map((issue) => describe(issue, obj));
   };
 }
 
@@ -241,6 +319,17 @@ const specs: Spec[] = [
     categories: ['all'],
     status: true,
     schema: 'IoK8sApiCoreV1Pod',
+  },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Endpoints',
+    plural: 'endpoints',
+    namespaced: true,
+    shortNames: ['ep'],
+    schema: 'IoK8sApiCoreV1Endpoints',
+    defaults: defaultEndpoints,
+    semantic: validateEndpoints,
   },
   { group: '', version: 'v1', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], schema: 'IoK8sApiCoreV1Event' },
   {
@@ -354,6 +443,57 @@ const specs: Spec[] = [
     namespaced: true,
     shortNames: ['netpol'],
     schema: 'IoK8sApiNetworkingV1NetworkPolicy',
+  },
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kind: 'IngressClass',
+    plural: 'ingressclasses',
+    namespaced: false,
+    schema: 'IoK8sApiNetworkingV1IngressClass',
+    defaults: defaultIngressClass,
+    semantic: validateIngressClass,
+  },
+  {
+    group: 'policy',
+    version: 'v1',
+    kind: 'PodDisruptionBudget',
+    plural: 'poddisruptionbudgets',
+    namespaced: true,
+    shortNames: ['pdb'],
+    status: true,
+    schema: 'IoK8sApiPolicyV1PodDisruptionBudget',
+    semantic: validatePodDisruptionBudget,
+  },
+  {
+    group: 'scheduling.k8s.io',
+    version: 'v1',
+    kind: 'PriorityClass',
+    plural: 'priorityclasses',
+    namespaced: false,
+    shortNames: ['pc'],
+    schema: 'IoK8sApiSchedulingV1PriorityClass',
+    defaults: defaultPriorityClass,
+    semantic: validatePriorityClass,
+  },
+  {
+    group: 'coordination.k8s.io',
+    version: 'v1',
+    kind: 'Lease',
+    plural: 'leases',
+    namespaced: true,
+    schema: 'IoK8sApiCoordinationV1Lease',
+    semantic: validateLease,
+  },
+  {
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    kind: 'EndpointSlice',
+    plural: 'endpointslices',
+    namespaced: true,
+    schema: 'IoK8sApiDiscoveryV1EndpointSlice',
+    defaults: defaultEndpointSlice,
+    semantic: validateEndpointSlice,
   },
   { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', namespaced: true, schema: 'IoK8sApiRbacV1Role' },
   { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true, schema: 'IoK8sApiRbacV1RoleBinding' },

@@ -30,7 +30,7 @@ export interface TableColumn {
   description: string;
   priority: number;
   /** Computes the cell for one object; `undefined` prints as `<none>`. */
-  cell(obj: KubeObject, now: number): string | number | undefined;
+  cell(obj: KubeObject, now: number): string | number | boolean | undefined;
 }
 
 export interface ScaleSubresource {
