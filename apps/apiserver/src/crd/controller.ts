@@ -5,7 +5,8 @@ import type { ResourceRegistry } from '../registry/registry.js';
 import type { KubeObject, ResourceType } from '../registry/types.js';
 import type { EventRow, ObjectKey, PutResult, Store, StoredRow } from '../storage/store.js';
 import type { WatchHub } from '../storage/watch-hub.js';
-import { type CrdSpec, crdTypes } from './schema.js';
+import { CrdRulesError, type CrdSpec, celRulesOf, crdTypes } from './schema.js';
+import { evaluateRules, type RuleNode } from './validations.js';
 
 export const CRDS = 'customresourcedefinitions.apiextensions.k8s.io';
 const BUILTIN_GROUPS = new Set(builtinTypes.map((t) => t.group));
@@ -126,6 +127,8 @@ export class CrdController {
 export const crdValidation: ValidatingAdmissionPlugin = {
   name: 'CustomResourceDefinitionValidation',
   validate(a) {
+    const rules = a.object ? celRulesOf(a.resource) : undefined;
+    if (rules) validateCustomResource(a.resource.kind, a.resource.group, a.name, rules, a.object!, a.oldObject);
     if (a.resource.group !== 'apiextensions.k8s.io' || a.resource.plural !== 'customresourcedefinitions' || !a.object) return;
     const spec = (a.object.spec ?? {}) as Partial<CrdSpec>;
     const problems: string[] = [];
@@ -147,7 +150,8 @@ export const crdValidation: ValidatingAdmissionPlugin = {
       try {
         crdTypes(spec as CrdSpec);
       } catch (e) {
-        problems.push(`spec.versions[*].schema.openAPIV3Schema: Invalid value: ${(e as Error).message}`);
+        if (e instanceof CrdRulesError) problems.push(...e.problems.map((p) => `${p.field}: ${p.message}`));
+        else problems.push(`spec.versions[*].schema.openAPIV3Schema: Invalid value: ${(e as Error).message}`);
       }
     }
     if (problems.length > 0) {
@@ -160,3 +164,11 @@ export const crdValidation: ValidatingAdmissionPlugin = {
     }
   },
 };
+
+/** `x-kubernetes-validations` of a custom resource: one 422 cause per failing rule. */
+function validateCustomResource(kind: string, group: string, name: string, rules: RuleNode, object: KubeObject, oldObject: KubeObject | null): void {
+  const issues = evaluateRules(rules, object, oldObject ?? undefined, oldObject !== null);
+  if (issues.length === 0) return;
+  const causes = issues.map((i) => ({ reason: i.reason, field: i.field, message: i.message }));
+  throw new AdmissionDeniedError(`${kind}.${group} "${name}" is invalid: ${issues.map((i) => `${i.field}: ${i.message}`).join(', ')}`, 422, 'Invalid', causes);
+}

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { humanDuration } from '../registry/age.js';
 import type { KubeObject, ResourceType, TableColumn } from '../registry/types.js';
+import { type CompileProblem, compileVersionRules, type RuleNode } from './validations.js';
 
 /**
  * Turns a CustomResourceDefinition into the resource types one logical
@@ -124,11 +125,36 @@ function jsonPathCell(path: string): TableColumn['cell'] {
   };
 }
 
+/** A CRD whose `x-kubernetes-validations` do not compile; one problem per rule, each naming its schema path. */
+export class CrdRulesError extends Error {
+  override name = 'CrdRulesError';
+  constructor(readonly problems: CompileProblem[]) {
+    super(problems.map((p) => `${p.field}: ${p.message}`).join(', '));
+  }
+}
+
+// The ResourceType interface is shared with the registry; the compiled CEL rules ride along
+// beside it, so the CRD admission plugin (which sees the request's type) can find them.
+const typeRules = new WeakMap<ResourceType, RuleNode>();
+
+/** The compiled `x-kubernetes-validations` of a CRD-derived type, if it has any. */
+export function celRulesOf(type: ResourceType): RuleNode | undefined {
+  return typeRules.get(type);
+}
+
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 export function crdTypes(spec: CrdSpec): ResourceType[] {
   const out: ResourceType[] = [];
   // The storage version first: it is the preferred version in discovery.
+  const problems: CompileProblem[] = [];
+  const rulesByVersion = new Map<string, RuleNode>();
+  spec.versions.forEach((v, i) => {
+    const compiled = compileVersionRules(v.schema?.openAPIV3Schema, `spec.versions[${i}].schema.openAPIV3Schema`);
+    problems.push(...compiled.problems);
+    if (compiled.node) rulesByVersion.set(v.name, compiled.node);
+  });
+  if (problems.length > 0) throw new CrdRulesError(problems);
   const versions = [...spec.versions].filter((v) => v.served).sort((a, b) => Number(b.storage) - Number(a.storage));
   for (const v of versions) {
     const schema = v.schema?.openAPIV3Schema;
@@ -161,7 +187,7 @@ export function crdTypes(spec: CrdSpec): ResourceType[] {
             },
           ]),
     ];
-    out.push({
+    const type: ResourceType = {
       group: spec.group,
       version: v.name,
       kind: spec.names.kind,
@@ -184,7 +210,10 @@ export function crdTypes(spec: CrdSpec): ResourceType[] {
           }
         : {}),
       columns,
-    });
+    };
+    const rules = rulesByVersion.get(v.name);
+    if (rules) typeRules.set(type, rules);
+    out.push(type);
   }
   return out;
 }
