@@ -116,6 +116,13 @@ describe('a cluster-admin tenant cannot run anything for less than the price boo
     expect(await committed()).toBe(before);
   });
 
+  it('the typed command people type: `kubectl create deployment --replicas=50` (protobuf body, no requests) — refused', async () => {
+    const r = await tenantKubectl(['create', 'deployment', 'typed', '--image=nginx', '--replicas=50']);
+    // Typed commands print the refusal as "error: failed to create deployment: <message>".
+    expect(r.code, r.stderr).not.toBe(0);
+    expect(r.stderr).toContain(`failed to create deployment: Deployment default/typed adds ${money(floorPods(50))}; team platform budget ${money(BUDGET)} has`);
+  });
+
   it('attack 2: small requests admitted, `patch --type=json` removes them, then `scale --replicas=40` — refused', async () => {
     const created = await apply(deployment('web', 1, '{name: app, image: nginx, resources: {requests: {cpu: 10m, memory: 16Mi}}}'));
     expect(created.code, created.stderr).toBe(0);
