@@ -242,7 +242,8 @@ describe('provisioning reconciler', () => {
   });
 
   it('survives kill -9 of the worker at random points: nothing lost, duplicated or orphaned', async () => {
-    const rounds = Number(process.env.ATRIUM_CRASH_ROUNDS ?? 50);
+    // 20 rounds in `npm test` (each starts a worker process); `npm run soak` runs 200.
+    const rounds = Number(process.env.ATRIUM_CRASH_ROUNDS ?? 20);
     const workerEnv = {
       DATABASE_URL: db.url,
       ATRIUM_KCP_URL: serverUrl,
