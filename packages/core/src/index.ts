@@ -76,6 +76,7 @@ export {
 } from './cost/price-book.js';
 export {
   describeObject,
+  isScaleTarget,
   type ObjectPrice,
   type PriceDelta,
   type PriceLine,

@@ -113,12 +113,12 @@ interface Pricing {
   dependents: Dependent[];
 }
 
-/** `scaleSignature`, with a stored object that no longer prices (malformed) as one that matches nothing. */
-function signature(object: KubeObject | null, book: PriceBook): string {
+/** Whether an autoscaler of either version would be priced alike; a version that no longer prices (malformed) matches nothing. */
+function sameSignature(a: KubeObject | null, b: KubeObject | null, book: PriceBook): boolean {
   try {
-    return scaleSignature(object, book) ?? '';
+    return scaleSignature(a, book) === scaleSignature(b, book);
   } catch (e) {
-    if (e instanceof PricingError) return `malformed:${Math.random()}`;
+    if (e instanceof PricingError) return false;
     throw e;
   }
 }
@@ -298,7 +298,7 @@ export class CostAdmission implements SystemWriteHook {
       // Checked first, so a malformed object is the client's 422 before anything else.
       this.price(object, book, cluster, isAutoscaler ? null : undefined);
       const old = live(a.oldObject);
-      const unchangedForDependents = isAutoscaler ? sameRef(old, object) : signature(old, book) === signature(object, book);
+      const unchangedForDependents = isAutoscaler ? sameRef(old, object) : sameSignature(old, object, book);
       if (unchangedForDependents) {
         const target = isAutoscaler && object ? await this.scaleTargetOf(this.options.pool, key.cluster, key.namespace, object) : undefined;
         if ((await recordedPrice(this.options.pool, cluster.logicalClusterId, key)) === this.price(object, book, cluster, target)) return;

@@ -446,6 +446,12 @@ export function scaleSignature(object: unknown, book: PriceBook, context: Pricin
   return `${current}|${perRule.join(',')}`;
 }
 
+/** Whether `object` is what `ref` (from `scaleTargetOf`) names: same group, kind and name (namespaces are the caller's to compare). */
+export function isScaleTarget(ref: { group: string; kind: string; name: string }, object: unknown): boolean {
+  if (!isRecord(object)) return false;
+  return apiGroupOf(object.apiVersion) === ref.group && object.kind === ref.kind && record(object.metadata).name === ref.name;
+}
+
 /** A HorizontalPodAutoscaler's target, as `{ group, kind, name }` in the autoscaler's namespace; undefined for other objects. */
 export function scaleTargetOf(object: unknown): { group: string; kind: string; name: string } | undefined {
   if (!isRecord(object) || kindPricing(apiGroupOf(object.apiVersion), String(object.kind))?.model !== 'autoscaler') return undefined;

@@ -10,6 +10,7 @@ import {
   computeRunRates,
   diffRunRates,
   formatMonthlyMicros,
+  isScaleTarget,
   type PriceBook,
   PricingError,
   priceObject,
@@ -187,13 +188,6 @@ async function checkOrg(client: SqlClient, org: { id: string; slug: string }, o:
         return e as SyntaxError;
       }
     });
-    const byKind = new Map<string, unknown>();
-    parsed.forEach((object, i) => {
-      if (object instanceof SyntaxError || finalizing(object)) return;
-      const o = object as { apiVersion?: unknown; kind?: unknown };
-      const group = typeof o.apiVersion === 'string' && o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-      byKind.set(JSON.stringify([group, o.kind, stored[i]!.namespace, stored[i]!.name]), object);
-    });
     for (const [i, s] of stored.entries()) {
       pricedObjects += 1;
       let object: unknown;
@@ -201,8 +195,10 @@ async function checkOrg(client: SqlClient, org: { id: string; slug: string }, o:
       try {
         object = parsed[i];
         if (object instanceof SyntaxError) throw object;
-        const target = scaleTargetOf(object);
-        const scaleTarget = target ? (byKind.get(JSON.stringify([target.group, target.kind, s.namespace, target.name])) ?? null) : undefined;
+        const ref = scaleTargetOf(object);
+        const scaleTarget = ref
+          ? (parsed.find((o, j) => !(o instanceof SyntaxError) && !finalizing(o) && stored[j]!.namespace === s.namespace && isScaleTarget(ref, o)) ?? null)
+          : undefined;
         priceMicros = finalizing(object)
           ? 0n
           : priceObject(object, book, { ...(region !== undefined ? { region } : {}), ...(scaleTarget !== undefined ? { scaleTarget } : {}) }).priceMicros;

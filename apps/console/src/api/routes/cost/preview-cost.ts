@@ -6,6 +6,7 @@ import {
   evaluateBudgets,
   formatMonthlyMicros,
   isAppError,
+  isScaleTarget,
   type PricingContext,
   priceObject,
   scaleTargetOf,
@@ -37,14 +38,7 @@ export const previewCostRoute = defineRoute({
     const namespaceOf = (o: unknown) => (o as { metadata?: { namespace?: string } }).metadata?.namespace ?? 'default';
     const targetFor = (hpa: unknown) => {
       const ref = scaleTargetOf(hpa);
-      if (!ref) return undefined;
-      return (
-        objects.find((o) => {
-          const t = o as { apiVersion?: string; kind?: string; metadata?: { name?: string } };
-          const group = t.apiVersion?.includes('/') ? t.apiVersion.split('/')[0] : '';
-          return group === ref.group && t.kind === ref.kind && t.metadata?.name === ref.name && namespaceOf(o) === namespaceOf(hpa);
-        }) ?? null
-      );
+      return ref ? (objects.find((o) => namespaceOf(o) === namespaceOf(hpa) && isScaleTarget(ref, o)) ?? null) : undefined;
     };
     const priced = objects.map((object) => {
       const description = describeObject(object);
