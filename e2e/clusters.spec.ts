@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, type Page, test } from '@playwright/test';
 import { kubeTools } from '../infra/test/kube-tools.js';
@@ -108,6 +110,20 @@ test('request a cluster, watch it become Ready, use it with kubectl, delete it',
     await k('-n', 'e2e', 'create', 'configmap', 'settings', '--from-literal=greeting=hello');
     expect((await k('-n', 'e2e', 'get', 'configmap', 'settings', '-o', 'jsonpath={.data.greeting}')).stdout).toBe('hello');
     expect((await k('get', 'ns', '-o', 'name')).stdout).toContain('namespace/e2e');
+    // The commands people type: typed creates (protobuf bodies), server-side apply, delete -f with its namespace.
+    await k('-n', 'e2e', 'create', 'deployment', 'web', '--image=nginx', '--replicas=2');
+    expect((await k('-n', 'e2e', 'get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas}')).stdout).toBe('2');
+    await k('-n', 'e2e', 'create', 'service', 'clusterip', 'web', '--tcp=80:8080');
+    const manifest = path.join(path.dirname(kubeconfig), 'app.yaml');
+    fs.writeFileSync(
+      manifest,
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: app}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: conf, namespace: app}\ndata: {mode: fast}\n',
+    );
+    await k('apply', '--server-side', '-f', manifest);
+    expect((await k('-n', 'app', 'get', 'configmap', 'conf', '-o', 'jsonpath={.data.mode}')).stdout).toBe('fast');
+    const deleted = await k('delete', '-f', manifest);
+    expect(deleted.stdout).toContain('configmap "conf" deleted');
+    expect((await k('get', 'ns', '-o', 'name')).stdout).not.toContain('namespace/app');
   });
 
   await test.step('revoke the token on the cluster page: kubectl is locked out at once', async () => {
