@@ -42,15 +42,22 @@ export async function startServer(databaseUrl: string): Promise<ApiServerProcess
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
 
-export function call(base: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; text: string }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
+/** A JSON body, or a string body sent with `contentType` (an apply patch, a merge patch). */
+export function call(
+  base: string,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; text: string }> {
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${base}${urlPath}`,
       {
         method,
         agent,
-        headers: { authorization: `Bearer ${TOKEN}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+        headers: { authorization: `Bearer ${TOKEN}`, ...(payload ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {}) },
       },
       (res) => {
         let text = '';

@@ -405,6 +405,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       ...(r.subresource !== undefined ? { subresource: r.subresource } : {}),
       query,
       warnings: [],
+      ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
     };
     // The replica that took a CRD write serves the new types before it answers (others follow via watch events).
     const isCrd = type.group === 'apiextensions.k8s.io' && type.plural === 'customresourcedefinitions';

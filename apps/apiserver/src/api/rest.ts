@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '@atrium/config';
 import type { AdmissionChain } from '../admission/chain.js';
 import type { AdmissionLookupCache } from '../admission/lookup-cache.js';
@@ -17,6 +18,8 @@ import type { RbacAuthorizer } from '../auth/rbac.js';
 import { ApiError, errors, type StatusCause, successStatus } from '../http/status.js';
 import type { ClusterResources } from '../registry/registry.js';
 import { apiVersionOf, type KubeObject, type ObjectMeta, type ResourceType, storageResource } from '../registry/types.js';
+import { managerOf, type OwnershipTarget, trackApply, trackUpdate } from '../ssa/field-manager.js';
+import { mergeTypeOf } from '../ssa/merge-types.js';
 import type { ClusterDirectory, LogicalCluster } from '../storage/clusters.js';
 import { type ListResult, type ObjectKey, type PutResult, RevisionTooOldError, type Store, type StoredRow, storageKey } from '../storage/store.js';
 import { applyCreateDefaults, generateNameSuffix, isObjectRecord, nowTimestamp, specChanged, validateMeta } from './objects.js';
@@ -37,6 +40,8 @@ export interface ResourceRequest {
   subresource?: string;
   query: URLSearchParams;
   warnings: string[];
+  /** Names the field manager of a write that has no `fieldManager` parameter. */
+  userAgent?: string;
 }
 
 export interface Reply {
@@ -61,7 +66,7 @@ export function decodeRow(row: StoredRow, type?: ResourceType): KubeObject {
 /** What gets stored: no revision (the column is the truth), no cluster annotation (the key says it). */
 function encode(obj: KubeObject): string {
   const meta = obj.metadata ?? {};
-  const { resourceVersion: _rv, managedFields: _mf, selfLink: _sl, ...restMeta } = meta;
+  const { resourceVersion: _rv, selfLink: _sl, ...restMeta } = meta;
   let annotations = restMeta.annotations;
   if (annotations && CLUSTER_ANNOTATION in annotations) {
     const { [CLUSTER_ANNOTATION]: _c, ...others } = annotations;
@@ -294,24 +299,21 @@ export class RestHandler {
     return { status: 200, body: obj };
   }
 
-  async create(r: ResourceRequest, body: unknown): Promise<Reply> {
+  /** `applied`: the object is the result of a server-side apply (its managedFields are already computed). */
+  async create(r: ResourceRequest, body: unknown, applied = false): Promise<Reply> {
     if (r.subresource) throw errors.methodNotAllowed(`create is not supported on ${r.type.plural}/${r.subresource}`);
+    const manager = applied ? '' : managerOf(r.query, r.userAgent, false);
     const obj = this.checkTypeMeta(r, body);
     const meta = obj.metadata!;
     const generated = !meta.name && typeof meta.generateName === 'string' && meta.generateName.length > 0;
     if (generated) meta.name = `${meta.generateName}${generateNameSuffix()}`;
-    for (const field of [
-      'uid',
-      'resourceVersion',
-      'creationTimestamp',
-      'deletionTimestamp',
-      'deletionGracePeriodSeconds',
-      'managedFields',
-      'selfLink',
-    ] as const) {
+    for (const field of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'] as const) {
       delete meta[field];
     }
-    if (meta.annotations && typeof meta.annotations === 'object') delete meta.annotations[CLUSTER_ANNOTATION];
+    if (meta.annotations && typeof meta.annotations === 'object') {
+      delete meta.annotations[CLUSTER_ANNOTATION];
+      if (Object.keys(meta.annotations).length === 0) delete meta.annotations;
+    }
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
     meta.generation = 1;
@@ -320,6 +322,7 @@ export class RestHandler {
     const { steps, cap } = await this.admit(r, 'CREATE', obj, null, meta.name!);
     // Admission may have mutated the object: validate what will be stored.
     await this.validate(r, obj);
+    if (!applied) trackUpdate(ownershipTarget(r), null, obj, manager);
     if (isDryRun(r.query)) return { status: 201, body: obj };
     for (let attempt = 0; ; attempt++) {
       const key = this.key(r, meta.name!);
@@ -351,22 +354,15 @@ export class RestHandler {
     }
     incoming.metadata!.name = r.name;
     const requestedRv = incoming.metadata!.resourceVersion;
-    return this.readModifyWrite(r, requestedRv, () => structuredClone(incoming));
+    return this.readModifyWrite(r, requestedRv, () => structuredClone(incoming), managerOf(r.query, r.userAgent, false));
   }
 
   async patch(r: ResourceRequest, patchType: PatchType, patchBody: unknown): Promise<Reply> {
-    if (patchType === 'apply') {
-      const existing = await this.store.get(this.key(r, r.name!));
-      if (!existing) {
-        if (r.subresource) throw errors.notFound(r.type, r.name!);
-        const obj = this.checkTypeMeta(r, patchBody);
-        if (obj.metadata!.name !== undefined && obj.metadata!.name !== r.name) {
-          throw errors.badRequest(`the name of the object (${obj.metadata!.name}) does not match the name on the URL (${r.name})`);
-        }
-        obj.metadata!.name = r.name;
-        return this.create(r, obj);
-      }
+    if (patchType === 'apply') return this.apply(r, patchBody);
+    if (r.query.has('force')) {
+      throw errors.invalid('PatchOptions', 'meta.k8s.io', '', [{ field: 'force', message: 'Forbidden: may not be specified for non-apply patch' }]);
     }
+    const manager = managerOf(r.query, r.userAgent, false);
     let requestedRv: string | undefined;
     return this.readModifyWrite(
       r,
@@ -381,12 +377,58 @@ export class RestHandler {
         if (r.subresource === 'scale') return fromScale(r.type, current, patched);
         return this.checkTypeMeta(r, patched);
       },
+      manager,
+    );
+  }
+
+  /**
+   * Server-side apply: merges the configuration by the resource's schema,
+   * records what `fieldManager` owns, removes what it stopped applying, 409 on
+   * another manager's fields unless `force=true`. Creates a missing object.
+   */
+  private async apply(r: ResourceRequest, patchBody: unknown): Promise<Reply> {
+    if (r.subresource === 'scale')
+      throw errors.methodNotAllowed('server-side apply is not supported on the scale subresource; apply spec.replicas on the object');
+    const manager = managerOf(r.query, r.userAgent, true);
+    const force = r.query.get('force') === 'true';
+    if (!isObjectRecord(patchBody)) throw errors.badRequest('an apply patch must be a single YAML or JSON object');
+    const expected = apiVersionOf(r.type);
+    if (patchBody.apiVersion !== undefined && patchBody.apiVersion !== expected) {
+      throw errors.badRequest(`Incorrect version specified in apply patch. Specified patch version: ${String(patchBody.apiVersion)}, expected: ${expected}`);
+    }
+    const config = this.checkTypeMeta(r, structuredClone(patchBody));
+    if (config.metadata!.name !== undefined && config.metadata!.name !== r.name) {
+      throw errors.badRequest(`the name of the object (${config.metadata!.name}) does not match the name on the URL (${r.name})`);
+    }
+    config.metadata!.name = r.name;
+    const target = ownershipTarget(r);
+    const existing = await this.store.get(this.key(r, r.name!));
+    if (!existing) {
+      if (r.subresource) throw errors.notFound(r.type, r.name!);
+      try {
+        return await this.create(r, trackApply(target, null, config, manager, force), true);
+      } catch (e) {
+        // Created by someone else meanwhile: apply to theirs.
+        if (!(e instanceof ApiError && e.reason === 'AlreadyExists')) throw e;
+      }
+    }
+    let requestedRv: string | undefined;
+    return this.readModifyWrite(
+      r,
+      () => requestedRv,
+      (current) => {
+        const applied = trackApply(target, asStored(current), config, manager, force);
+        const rvAfter = applied.metadata?.resourceVersion;
+        if (rvAfter !== undefined && rvAfter !== current.metadata?.resourceVersion) requestedRv = rvAfter;
+        return this.checkTypeMeta(r, applied);
+      },
+      undefined,
     );
   }
 
   private async updateScale(r: ResourceRequest, scale: KubeObject): Promise<Reply> {
     const requestedRv = scale.metadata?.resourceVersion;
-    return this.readModifyWrite(r, requestedRv, (current) => fromScale(r.type, current, scale));
+    return this.readModifyWrite(r, requestedRv, (current) => fromScale(r.type, current, scale), managerOf(r.query, r.userAgent, false));
   }
 
   /**
@@ -398,6 +440,8 @@ export class RestHandler {
     r: ResourceRequest,
     requestedRv: string | undefined | (() => string | undefined),
     compute: (current: KubeObject) => KubeObject,
+    /** The field manager to record; undefined when `compute` recorded ownership itself (apply). */
+    manager: string | undefined,
   ): Promise<Reply> {
     const maxRetries = this.options.maxRetries ?? 8;
     for (let attempt = 0; ; attempt++) {
@@ -413,9 +457,15 @@ export class RestHandler {
       incoming = this.prepareUpdate(r, current, incoming);
       await this.validate(r, incoming);
       const { steps } = await this.admit(r, 'UPDATE', incoming, current, r.name!);
+      if (manager !== undefined) trackUpdate(ownershipTarget(r), asStored(current), incoming, manager);
       const finalize = !!incoming.metadata?.deletionTimestamp && (incoming.metadata.finalizers ?? []).length === 0;
       if (isDryRun(r.query)) return { status: 200, body: r.subresource === 'scale' ? toScale(r.type, incoming) : incoming };
-      const result = await this.write(key, row.rv, encode(incoming), finalize, steps);
+      const value = encode(incoming);
+      if (!finalize && isDeepStrictEqual(JSON.parse(value), JSON.parse(row.value))) {
+        // Nothing changed (a repeated apply, an idempotent PUT): no write and no new revision, as in Kubernetes.
+        return { status: 200, body: r.subresource === 'scale' ? toScale(r.type, current) : current };
+      }
+      const result = await this.write(key, row.rv, value, finalize, steps);
       if (result.ok) {
         incoming.metadata!.resourceVersion = String(result.rv);
         incoming.metadata!.annotations = { ...incoming.metadata!.annotations, [CLUSTER_ANNOTATION]: r.cluster!.name };
@@ -456,7 +506,10 @@ export class RestHandler {
       delete meta.deletionTimestamp;
       delete meta.deletionGracePeriodSeconds;
     }
-    if (meta.annotations && typeof meta.annotations === 'object') delete meta.annotations[CLUSTER_ANNOTATION];
+    if (meta.annotations && typeof meta.annotations === 'object') {
+      delete meta.annotations[CLUSTER_ANNOTATION];
+      if (Object.keys(meta.annotations).length === 0) delete meta.annotations;
+    }
     const generation = typeof old.generation === 'number' ? old.generation : 1;
     meta.generation = specChanged(next, current) ? generation + 1 : generation;
     if (r.type.group === '' && r.type.plural === 'services') {
@@ -866,4 +919,26 @@ function fromScale(t: ResourceType, current: KubeObject, scale: KubeObject): Kub
   }
   cur[path[path.length - 1]!] = replicas;
   return next;
+}
+
+const mergeTypes = new WeakMap<ResourceType, OwnershipTarget['type']>();
+
+function ownershipTarget(r: ResourceRequest): OwnershipTarget {
+  let type = mergeTypes.get(r.type);
+  if (!type) {
+    type = mergeTypeOf(r.type);
+    mergeTypes.set(r.type, type);
+  }
+  return { type, apiVersion: apiVersionOf(r.type), ...(r.subresource ? { subresource: r.subresource } : {}), hasStatus: r.type.status };
+}
+
+/** The object as stored: without the revision and the cluster annotation that decodeRow adds for clients. */
+function asStored(obj: KubeObject): KubeObject {
+  const { resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
+  if (metadata.annotations && CLUSTER_ANNOTATION in metadata.annotations) {
+    const { [CLUSTER_ANNOTATION]: _c, ...others } = metadata.annotations;
+    if (Object.keys(others).length > 0) metadata.annotations = others;
+    else delete metadata.annotations;
+  }
+  return { ...obj, metadata };
 }

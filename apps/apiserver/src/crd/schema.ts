@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { humanDuration } from '../registry/age.js';
 import type { KubeObject, ResourceType, TableColumn } from '../registry/types.js';
+import { crdMergeType } from '../ssa/merge-types.js';
 import { type CompileProblem, compileVersionRules, type RuleNode } from './validations.js';
 
 /**
@@ -201,6 +202,7 @@ export function crdTypes(spec: CrdSpec): ResourceType[] {
       status: !!v.subresources?.status,
       ...(v.subresources?.scale ? { scale: v.subresources.scale } : {}),
       ...(schema ? { normalize: (obj: KubeObject) => pruneAndDefault(obj, schema, true) } : {}),
+      mergeType: crdMergeType(schema),
       ...(validator
         ? {
             validate: async (obj: KubeObject) => {

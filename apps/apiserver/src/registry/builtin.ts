@@ -15,6 +15,7 @@ import { formatLabelSelector } from './field.js';
 import { defaultHorizontalPodAutoscaler, hpaTargets, validateHorizontalPodAutoscaler } from './hpa.js';
 import { defaultIngressClass, ingressClassParameters, validateIngressClass } from './ingressclass.js';
 import { pdbBound, validatePodDisruptionBudget } from './pdb.js';
+import { defaultPodSpec, hasPodSpec } from './pod-defaults.js';
 import { defaultPriorityClass, validatePriorityClass } from './scheduling.js';
 import type { KubeObject, ResourceType, TableColumn } from './types.js';
 
@@ -519,6 +520,14 @@ const specs: Spec[] = [
   },
 ];
 
+function normalizerFor(kind: string, defaults: ((obj: KubeObject) => void) | undefined): (obj: KubeObject) => void {
+  if (!hasPodSpec(kind)) return defaults!;
+  return (obj) => {
+    defaultPodSpec(kind, obj);
+    defaults?.(obj);
+  };
+}
+
 const scalePaths = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
 
 export const builtinTypes: ResourceType[] = [
@@ -536,7 +545,7 @@ export const builtinTypes: ResourceType[] = [
       verbs: ALL_VERBS,
       status: s.status ?? false,
       ...(s.scale ? { scale: scalePaths } : {}),
-      ...(s.defaults ? { normalize: s.defaults } : {}),
+      ...(s.defaults || hasPodSpec(s.kind) ? { normalize: normalizerFor(s.kind, s.defaults) } : {}),
       validate: schemaValidator(s.schema, s.semantic),
       columns: columnsFor(s.kind),
     }),

@@ -1,3 +1,5 @@
+import type { MergeType } from '../ssa/schema.js';
+
 /** A Kubernetes object as stored and served: plain JSON. */
 export type KubeObject = Record<string, unknown> & {
   apiVersion?: string;
@@ -69,6 +71,8 @@ export interface ResourceType {
   /** Schema validation; returns `field: message` issues. Missing means "any object". */
   validate?(obj: KubeObject): Promise<{ field: string; message: string }[]>;
   columns?: TableColumn[];
+  /** How server-side apply merges and tracks this kind; built-in kinds and untyped kinds are found by default (ssa/merge-types.ts). */
+  mergeType?: MergeType;
   /**
    * Storage resource override: resources bound from an APIExport are stored
    * apart per export identity (`<plural>.<group>@<identity>`), so two exports

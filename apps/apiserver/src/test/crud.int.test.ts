@@ -369,7 +369,10 @@ describe('patch types', () => {
       body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  b: "2"\n',
       contentType: 'application/apply-patch+yaml',
     });
-    expect(((await reapplied.json()) as { data: Record<string, string> }).data).toEqual({ a: '1', b: '2' });
+    // Real server-side apply: the applier stopped sending `a`, and nobody else owns it, so it is gone.
+    const reappliedObject = (await reapplied.json()) as { data: Record<string, string>; metadata: { managedFields: { manager: string; operation: string }[] } };
+    expect(reappliedObject.data).toEqual({ b: '2' });
+    expect(reappliedObject.metadata.managedFields.map((e) => `${e.manager}/${e.operation}`)).toEqual(['test/Apply']);
   });
 });
 
