@@ -197,6 +197,11 @@ function fieldSpec(field: protobuf.Field): FieldSpec {
   if (!field.map && doc.tags.has('mapType')) warn(`${where}: +mapType on a non-map field`);
   const result: FieldSpec = { ...spec };
   if (doc.description) result.description = doc.description;
+  // Served in OpenAPI as x-kubernetes-patch-strategy/-merge-key: kubectl computes strategic merge patches from them.
+  const patchStrategy = tag(doc, 'patchStrategy');
+  if (patchStrategy !== undefined) result.patchStrategy = patchStrategy;
+  const patchMergeKey = tag(doc, 'patchMergeKey');
+  if (patchMergeKey !== undefined) result.patchMergeKey = patchMergeKey;
   const def = tag(doc, 'default');
   if (def !== undefined) {
     if (def.startsWith('ref(')) refDefaults.push(`${where} +default=${def}`);

@@ -29,7 +29,7 @@ import { RbacAuthorizer } from './auth/rbac.js';
 import { NamespaceController } from './controllers/namespace-controller.js';
 import { CostAdmission } from './cost/cost-admission.js';
 import { CrdController, crdValidation } from './crd/controller.js';
-import { decodeKubernetesProtobuf } from './http/protobuf.js';
+import { decodeKubernetesProtobuf, encodeResponseProtobuf, PROTOBUF, wantsProtobuf } from './http/protobuf.js';
 import { ApiError, errors } from './http/status.js';
 import { ensureTlsMaterial } from './http/tls.js';
 import { ClusterResources, ResourceRegistry } from './registry/registry.js';
@@ -298,8 +298,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const url = new URL(req.url ?? '/', 'http://apiserver');
     const method = req.method ?? 'GET';
     const reply = (status: number, body: unknown, contentType = 'application/json') => {
-      const payload = typeof body === 'string' ? body : JSON.stringify(body);
-      res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) });
+      const protobufBody = typeof body !== 'string' && wantsProtobuf(req.headers.accept) ? encodeResponseProtobuf(body) : undefined;
+      const payload = protobufBody ?? (typeof body === 'string' ? body : JSON.stringify(body));
+      res.writeHead(status, { 'Content-Type': protobufBody ? PROTOBUF : contentType, 'Content-Length': Buffer.byteLength(payload) });
       res.end(payload);
     };
     if (url.pathname === '/healthz' || url.pathname === '/readyz' || url.pathname === '/livez') return reply(200, 'ok', 'text/plain; charset=utf-8');
@@ -417,7 +418,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       reply(status, body);
     };
 
-    if (verb === 'watch') return serveWatch(request, res, hub, rest, watchOptions);
+    if (verb === 'watch') return serveWatch(request, res, hub, rest, watchOptions, accept);
     if (verb === 'list') {
       const listed = await rest.list(request);
       if (wantsTable(accept)) return respond(200, toTable(type, listed.items, listed.metadata, query.get('includeObject')));
@@ -484,10 +485,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         res.end();
         return;
       }
-      const payload = JSON.stringify(error.toStatus());
+      const protobufStatus = wantsProtobuf(req.headers.accept) ? encodeResponseProtobuf(error.toStatus()) : undefined;
+      const payload = protobufStatus ?? JSON.stringify(error.toStatus());
       // Drain an unread body so the client sees the status instead of a reset.
       req.resume();
-      res.writeHead(error.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
+      res.writeHead(error.code, { 'Content-Type': protobufStatus ? PROTOBUF : 'application/json', 'Content-Length': Buffer.byteLength(payload) });
       res.end(payload);
     });
   };

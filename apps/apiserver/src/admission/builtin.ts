@@ -1,4 +1,5 @@
 import { applyLimitRangeDefaults } from '@atrium/core';
+import { podSpecOf } from '../registry/pod-defaults.js';
 import type { KubeObject } from '../registry/types.js';
 import { AdmissionDeniedError, type MutatingAdmissionPlugin, type ValidatingAdmissionPlugin } from './types.js';
 
@@ -28,27 +29,6 @@ export const namespaceLifecycle: ValidatingAdmissionPlugin = {
   },
 };
 
-/** Where a kind keeps its pod spec: a Pod's own spec, a workload's pod template, a CronJob's job template. */
-const POD_SPEC_PATHS: Record<string, string[]> = {
-  '/pods': ['spec'],
-  '/replicationcontrollers': ['spec', 'template', 'spec'],
-  'apps/deployments': ['spec', 'template', 'spec'],
-  'apps/statefulsets': ['spec', 'template', 'spec'],
-  'apps/replicasets': ['spec', 'template', 'spec'],
-  'apps/daemonsets': ['spec', 'template', 'spec'],
-  'batch/jobs': ['spec', 'template', 'spec'],
-  'batch/cronjobs': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
-
-function podSpecOf(object: KubeObject, path: string[]): unknown {
-  let cur: unknown = object;
-  for (const part of path) {
-    if (typeof cur !== 'object' || cur === null || Array.isArray(cur)) return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
-}
-
 /**
  * LimitRange defaults (core `applyLimitRangeDefaults`): containers without requests/limits
  * get the namespace's Container defaults, as kube-apiserver's LimitRanger does for Pods. Pod
@@ -60,11 +40,9 @@ export const limitRanger: MutatingAdmissionPlugin = {
   name: 'LimitRanger',
   async admit(a, ctx) {
     if (!a.object || a.subresource || a.operation === 'DELETE') return;
-    const kindKey = `${a.resource.group}/${a.resource.plural}`;
-    const path = POD_SPEC_PATHS[kindKey];
     // A Pod's resources are fixed once created; a workload's template may change on every update.
-    if (!path || (kindKey === '/pods' && a.operation !== 'CREATE')) return;
-    const spec = podSpecOf(a.object, path);
+    if (a.resource.group === '' && a.resource.kind === 'Pod' && a.operation !== 'CREATE') return;
+    const spec = podSpecOf(a.resource.group, a.resource.kind, a.object);
     if (!spec) return;
     const ranges = await ctx.reader.list('', 'limitranges', a.namespace);
     applyLimitRangeDefaults(spec, ranges);

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { encodeWatchFrame, kubernetesProtobufType, PROTOBUF, wantsProtobuf } from '../http/protobuf.js';
 import { errors } from '../http/status.js';
 import { apiVersionOf, type KubeObject, storageResource } from '../registry/types.js';
 import { RevisionTooOldError, type StoredRow } from '../storage/store.js';
@@ -16,13 +17,21 @@ export interface WatchOptions {
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 /**
- * A watch over HTTP: newline-delimited JSON events, served from the
+ * A watch over HTTP: newline-delimited JSON events (length-framed protobuf
+ * ones when the client prefers protobuf), served from the
  * in-memory hub. Without a resourceVersion (or with "0", or with
  * sendInitialEvents=true) the current state comes first as ADDED events.
  * A revision older than the compacted log ends the stream with an ERROR event
  * carrying a 410 Expired Status, as Kubernetes does.
  */
-export async function serveWatch(r: ResourceRequest, res: ServerResponse, hub: WatchHub, rest: RestHandler, options: WatchOptions): Promise<void> {
+export async function serveWatch(
+  r: ResourceRequest,
+  res: ServerResponse,
+  hub: WatchHub,
+  rest: RestHandler,
+  options: WatchOptions,
+  accept?: string,
+): Promise<void> {
   const sel = rest.selectors(r);
   const rvParam = r.query.get('resourceVersion') ?? '';
   const sendInitial = r.query.get('sendInitialEvents') === 'true';
@@ -33,11 +42,27 @@ export async function serveWatch(r: ResourceRequest, res: ServerResponse, hub: W
   const timeoutSeconds = Math.min(timeoutRaw !== null ? Number(timeoutRaw) : options.maxTimeoutSeconds, options.maxTimeoutSeconds);
 
   const apiVersion = apiVersionOf(r.type);
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  // Built-in kinds stream in protobuf when the client asks for it first (client-go's typed informers do).
+  const protobuf = wantsProtobuf(accept) && kubernetesProtobufType(apiVersion, r.type.kind) !== undefined;
+  res.writeHead(200, {
+    'Content-Type': protobuf ? `${PROTOBUF};stream=watch` : 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
   res.flushHeaders();
   let closed = false;
   const send = (type: EventType, object: unknown) => {
-    if (!closed) res.write(`${JSON.stringify({ type, object })}\n`);
+    if (closed) return;
+    if (!protobuf) {
+      res.write(`${JSON.stringify({ type, object })}\n`);
+      return;
+    }
+    try {
+      res.write(encodeWatchFrame(type, object as Record<string, unknown>));
+    } catch {
+      // An object the wire format cannot carry: end the stream, the client re-lists and watches again.
+      res.destroy();
+    }
   };
   const matches = (obj: KubeObject) =>
     (sel.namespace === undefined || obj.metadata?.namespace === sel.namespace) &&

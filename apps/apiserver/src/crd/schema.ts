@@ -203,6 +203,7 @@ export function crdTypes(spec: CrdSpec): ResourceType[] {
       ...(v.subresources?.scale ? { scale: v.subresources.scale } : {}),
       ...(schema ? { normalize: (obj: KubeObject) => pruneAndDefault(obj, schema, true) } : {}),
       mergeType: crdMergeType(schema),
+      ...(schema ? { openApiSchema: schema } : {}),
       ...(validator
         ? {
             validate: async (obj: KubeObject) => {

@@ -1,7 +1,15 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { builtinTypes } from '../registry/builtin.js';
-import { decodeKubernetesProtobuf, encodeKubernetesProtobuf, kubernetesProtobufType } from './protobuf.js';
+import {
+  decodeKubernetesProtobuf,
+  decodeWatchFrames,
+  encodeKubernetesProtobuf,
+  encodeResponseProtobuf,
+  encodeWatchFrame,
+  kubernetesProtobufType,
+  wantsProtobuf,
+} from './protobuf.js';
 import { ApiError } from './status.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: decoded objects are navigated freely in assertions
@@ -417,5 +425,47 @@ describe('Kubernetes protobuf bodies', () => {
       message: expect.stringContaining('RawExtension'),
     });
     expect(status(() => decodeKubernetesProtobuf(Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.alloc(4 * 1024 * 1024)])))).toMatchObject({ code: 413 });
+  });
+});
+
+describe('Kubernetes protobuf responses', () => {
+  const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', ...SAMPLES['apps/v1/Deployment'] };
+
+  it('is chosen only when the client lists protobuf first, and never for Tables', () => {
+    expect(wantsProtobuf('application/vnd.kubernetes.protobuf,application/json')).toBe(true);
+    expect(wantsProtobuf('application/vnd.kubernetes.protobuf;stream=watch')).toBe(true);
+    expect(wantsProtobuf('application/json, application/vnd.kubernetes.protobuf')).toBe(false);
+    expect(wantsProtobuf('application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io')).toBe(false);
+    expect(wantsProtobuf(undefined)).toBe(false);
+  });
+
+  it('encodes lists (items without TypeMeta) and Status, and leaves kinds without a definition to JSON', () => {
+    const list = { apiVersion: 'apps/v1', kind: 'DeploymentList', metadata: { resourceVersion: '7' }, items: [deployment, deployment] };
+    const decoded = decodeKubernetesProtobuf(encodeResponseProtobuf(list)!);
+    const { apiVersion: _a, kind: _k, ...item } = deployment;
+    expect(decoded).toEqual({ apiVersion: 'apps/v1', kind: 'DeploymentList', metadata: { resourceVersion: '7' }, items: [item, item] });
+    const status = {
+      apiVersion: 'v1',
+      kind: 'Status',
+      metadata: {},
+      status: 'Failure',
+      message: 'nope',
+      reason: 'NotFound',
+      details: { name: 'x', kind: 'pods' },
+      code: 404,
+    };
+    expect(decodeKubernetesProtobuf(encodeResponseProtobuf(status)!)).toEqual(status);
+    expect(encodeResponseProtobuf({ apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: 'w' } })).toBeUndefined();
+    expect(encodeResponseProtobuf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, notAField: 1 })).toBeUndefined();
+  });
+
+  it('frames watch events with a length prefix around an envelope-less WatchEvent', () => {
+    const bookmark = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { resourceVersion: '9' } };
+    const stream = Buffer.concat([encodeWatchFrame('ADDED', deployment), encodeWatchFrame('BOOKMARK', bookmark)]);
+    expect(stream.readUInt32BE(0)).toBe(encodeWatchFrame('ADDED', deployment).length - 4);
+    expect(decodeWatchFrames(stream)).toEqual([
+      { type: 'ADDED', object: deployment },
+      { type: 'BOOKMARK', object: bookmark },
+    ]);
   });
 });

@@ -8,7 +8,9 @@ import { errors } from './status.js';
  * The message definitions come from `kube-proto.json`, a protobufjs descriptor
  * generated from the generated.proto files of k8s.io/api and k8s.io/apimachinery
  * by `scripts/gen-protobuf.ts`. Bodies are decoded with protobufjs and converted
- * to the Kubernetes JSON form by walking the reflected types. Responses stay JSON.
+ * to the Kubernetes JSON form by walking the reflected types; responses are
+ * encoded the same way back when the client asks for protobuf first (objects,
+ * lists, Status, watch events).
  *
  * The envelope is `k8s\0` + runtime.Unknown{typeMeta=1{apiVersion=1,kind=2},
  * raw=2, contentEncoding=3, contentType=4}.
@@ -44,10 +46,14 @@ function packageOf(apiVersion: string): string | undefined {
 
 /** The message type of a kind, or undefined when the descriptor has none. */
 export function kubernetesProtobufType(apiVersion: string, kind: string): protobuf.Type | undefined {
-  const pkg = packageOf(apiVersion);
-  if (!pkg || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
+  const pkg = apiVersion === 'meta.k8s.io/v1' ? META : packageOf(apiVersion);
+  if (!pkg) return undefined;
   const found = root.lookup(`${pkg}.${kind}`);
-  return found instanceof protobuf.Type ? found : undefined;
+  if (found instanceof protobuf.Type) return found;
+  // meta.k8s.io/v1 kinds (Status, DeleteOptions, WatchEvent…) travel under every group's version.
+  const meta = root.lookup(`${META}.${kind}`);
+  return meta instanceof protobuf.Type && pkg !== META ? meta : undefined;
 }
 
 class DecodeError extends Error {}
@@ -260,6 +266,8 @@ function jsonToMessage(type: protobuf.Type, json: unknown, path: string): Record
   for (const [key, value] of Object.entries(json)) {
     if (value === undefined || value === null) continue;
     const field = type.fields[key];
+    // Protobuf messages carry no TypeMeta: list items and embedded objects leave apiVersion/kind behind.
+    if (!field && (key === 'apiVersion' || key === 'kind')) continue;
     if (!field) {
       const host = type.fieldsArray.find((f) => INLINE.has(f.fullName) && f.resolvedType instanceof protobuf.Type && key in f.resolvedType.fields);
       if (!host) throw new Error(`${path}.${key}: no such field in ${type.fullName.slice(1)}`);
@@ -333,4 +341,55 @@ export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> 
     }
     throw e;
   }
+}
+
+export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+
+/** The client prefers protobuf: its first acceptable media type is Kubernetes protobuf (not a Table). */
+export function wantsProtobuf(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const first = accept.split(',')[0]!.trim();
+  const [type, ...params] = first.split(';').map((p) => p.trim());
+  return type === PROTOBUF && !params.some((p) => p.startsWith('as='));
+}
+
+/** A response body in protobuf, or undefined when its kind has no protobuf form (CRDs, kcp kinds: they go as JSON). */
+export function encodeResponseProtobuf(body: unknown): Buffer | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const object = body as Record<string, unknown>;
+  if (!kubernetesProtobufType(String(object.apiVersion ?? ''), String(object.kind ?? ''))) return undefined;
+  try {
+    return encodeKubernetesProtobuf(object);
+  } catch {
+    return undefined;
+  }
+}
+
+const watchEventType = root.lookupType(`${META}.WatchEvent`);
+
+/**
+ * One frame of a protobuf watch stream (`;stream=watch`): a 4-byte big-endian
+ * length, then a metav1.WatchEvent without envelope whose `object.raw` is the
+ * object in its envelope (client-go's length-delimited framer and raw serializer).
+ */
+export function encodeWatchFrame(type: string, object: Record<string, unknown>): Buffer {
+  const raw = encodeKubernetesProtobuf(object);
+  const event = watchEventType.encode(watchEventType.fromObject({ type, object: { raw } })).finish();
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(event.length);
+  return Buffer.concat([length, event]);
+}
+
+/** Reads the frames of a protobuf watch stream back into events (for tests and clients in this repo). */
+export function decodeWatchFrames(stream: Buffer): { type: string; object: Record<string, unknown> }[] {
+  const events: { type: string; object: Record<string, unknown> }[] = [];
+  let at = 0;
+  while (at + 4 <= stream.length) {
+    const length = stream.readUInt32BE(at);
+    if (at + 4 + length > stream.length) break;
+    const event = watchEventType.decode(stream.subarray(at + 4, at + 4 + length)) as unknown as { type: string; object?: { raw?: Uint8Array } };
+    events.push({ type: event.type, object: decodeKubernetesProtobuf(Buffer.from(event.object?.raw ?? new Uint8Array())) });
+    at += 4 + length;
+  }
+  return events;
 }

@@ -520,10 +520,10 @@ const specs: Spec[] = [
   },
 ];
 
-function normalizerFor(kind: string, defaults: ((obj: KubeObject) => void) | undefined): (obj: KubeObject) => void {
-  if (!hasPodSpec(kind)) return defaults!;
+function normalizerFor(group: string, kind: string, defaults: ((obj: KubeObject) => void) | undefined): (obj: KubeObject) => void {
+  if (!hasPodSpec(group, kind)) return defaults!;
   return (obj) => {
-    defaultPodSpec(kind, obj);
+    defaultPodSpec(group, kind, obj);
     defaults?.(obj);
   };
 }
@@ -545,7 +545,7 @@ export const builtinTypes: ResourceType[] = [
       verbs: ALL_VERBS,
       status: s.status ?? false,
       ...(s.scale ? { scale: scalePaths } : {}),
-      ...(s.defaults || hasPodSpec(s.kind) ? { normalize: normalizerFor(s.kind, s.defaults) } : {}),
+      ...(s.defaults || hasPodSpec(s.group, s.kind) ? { normalize: normalizerFor(s.group, s.kind, s.defaults) } : {}),
       validate: schemaValidator(s.schema, s.semantic),
       columns: columnsFor(s.kind),
     }),

@@ -3,21 +3,32 @@ import type { KubeObject } from './types.js';
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Where each workload kind keeps its pod spec. */
+/** Where each built-in workload kind (`group/kind`) keeps its pod spec. */
 const POD_SPEC_PATHS: Record<string, readonly string[]> = {
-  Pod: ['spec'],
-  PodTemplate: ['template', 'spec'],
-  ReplicationController: ['spec', 'template', 'spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  '/Pod': ['spec'],
+  '/ReplicationController': ['spec', 'template', 'spec'],
+  'apps/Deployment': ['spec', 'template', 'spec'],
+  'apps/ReplicaSet': ['spec', 'template', 'spec'],
+  'apps/StatefulSet': ['spec', 'template', 'spec'],
+  'apps/DaemonSet': ['spec', 'template', 'spec'],
+  'batch/Job': ['spec', 'template', 'spec'],
+  'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
-export function hasPodSpec(kind: string): boolean {
-  return kind in POD_SPEC_PATHS;
+export function hasPodSpec(group: string, kind: string): boolean {
+  return `${group}/${kind}` in POD_SPEC_PATHS;
+}
+
+/** The pod spec of a built-in workload object (a Pod's own, a template's, a CronJob's job template's), if it has one. */
+export function podSpecOf(group: string, kind: string, obj: KubeObject): Rec | undefined {
+  const path = POD_SPEC_PATHS[`${group}/${kind}`];
+  if (!path) return undefined;
+  let cur: unknown = obj;
+  for (const part of path) {
+    if (!isRec(cur)) return undefined;
+    cur = cur[part];
+  }
+  return isRec(cur) ? cur : undefined;
 }
 
 /**
@@ -25,15 +36,11 @@ export function hasPodSpec(kind: string): boolean {
  * write as kube-apiserver defaults on decode. Server-side apply depends on it:
  * `protocol` is part of a port's key.
  */
-export function defaultPodSpec(kind: string, obj: KubeObject): void {
-  let cur: unknown = obj;
-  for (const part of POD_SPEC_PATHS[kind] ?? []) {
-    if (!isRec(cur)) return;
-    cur = cur[part];
-  }
-  if (!isRec(cur)) return;
+export function defaultPodSpec(group: string, kind: string, obj: KubeObject): void {
+  const spec = podSpecOf(group, kind, obj);
+  if (!spec) return;
   for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
-    const containers = cur[list];
+    const containers = spec[list];
     if (!Array.isArray(containers)) continue;
     for (const c of containers) {
       if (!isRec(c) || !Array.isArray(c.ports)) continue;

@@ -73,6 +73,8 @@ export interface ResourceType {
   columns?: TableColumn[];
   /** How server-side apply merges and tracks this kind; built-in kinds and untyped kinds are found by default (ssa/merge-types.ts). */
   mergeType?: MergeType;
+  /** The OpenAPI v3 schema served for the kind (a CRD version's openAPIV3Schema); built-in kinds use schema/kube-types.json. */
+  openApiSchema?: Record<string, unknown>;
   /**
    * Storage resource override: resources bound from an APIExport are stored
    * apart per export identity (`<plural>.<group>@<identity>`), so two exports

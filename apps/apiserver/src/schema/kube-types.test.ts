@@ -11,10 +11,11 @@ function struct(name: string): StructDef {
   return def;
 }
 /** A field's spec without its docs. */
-function field(type: string, name: string): Omit<FieldSpec, 'description'> {
+/** A field's structural spec (without its description and strategic-merge tags, asserted on their own). */
+function field(type: string, name: string): Omit<FieldSpec, 'description' | 'patchStrategy' | 'patchMergeKey'> {
   const spec = struct(type).fields[name];
   if (!spec) throw new Error(`${type} has no field ${name}`);
-  const { description: _, ...rest } = spec;
+  const { description: _, patchStrategy: _s, patchMergeKey: _k, ...rest } = spec;
   return rest;
 }
 
@@ -40,6 +41,8 @@ describe('kube-types.json', () => {
 
   it('carries list types and map keys for structured merge', () => {
     expect(field(`${CORE}.PodSpec`, 'containers')).toEqual({ list: { ref: `${CORE}.Container` }, listType: 'map', keys: ['name'] });
+    expect(struct(`${CORE}.PodSpec`).fields.containers).toMatchObject({ patchStrategy: 'merge', patchMergeKey: 'name' });
+    expect(struct(`${CORE}.Container`).fields.args?.patchStrategy).toBeUndefined();
     expect(field(`${CORE}.Container`, 'ports')).toMatchObject({ listType: 'map', keys: ['containerPort', 'protocol'] });
     expect(field(`${CORE}.Container`, 'args')).toEqual({ list: { scalar: 'string' }, listType: 'atomic' });
     expect(field(`${CORE}.ServiceSpec`, 'ports')).toMatchObject({ list: { ref: `${CORE}.ServicePort` }, listType: 'map', keys: ['port', 'protocol'] });

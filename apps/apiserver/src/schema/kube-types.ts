@@ -23,7 +23,14 @@ export type TypeSpec =
   /** Arbitrary JSON (RawExtension, FieldsV1). */
   | { untyped: true };
 
-export type FieldSpec = TypeSpec & { description?: string; default?: unknown };
+export type FieldSpec = TypeSpec & {
+  description?: string;
+  default?: unknown;
+  /** `+patchStrategy` ("merge", "retainKeys", "merge,retainKeys"): how strategic merge patch treats the field. */
+  patchStrategy?: string;
+  /** `+patchMergeKey`: the key strategic merge patch merges list items by. */
+  patchMergeKey?: string;
+};
 
 export interface StructDef {
   description?: string;

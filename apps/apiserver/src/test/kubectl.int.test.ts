@@ -83,6 +83,19 @@ describe('real kubectl v1.35', () => {
     expect(r.stdout).toMatch(/namespaces\s+ns\s+v1\s+false\s+Namespace/);
   });
 
+  it('explain prints Kubernetes field documentation from the served OpenAPI v3, for built-in kinds and CRDs', async () => {
+    const replicas = await kubectl(admin, ['explain', 'deployment.spec.replicas']);
+    expect(replicas.code, replicas.stderr).toBe(0);
+    expect(replicas.stdout).toMatch(/FIELD: replicas <integer>/);
+    expect(replicas.stdout).toContain('Number of desired pods.');
+    const containers = await kubectl(admin, ['explain', 'pods.spec.containers']);
+    expect(containers.stdout).toMatch(/FIELD: containers <\[\]Container>/);
+    expect(containers.stdout).toMatch(/image\s+<string>/);
+    const recursive = await kubectl(admin, ['explain', 'service', '--recursive']);
+    expect(recursive.stdout).toMatch(/ports\s+<\[\]ServicePort>/);
+    expect(recursive.stdout).toMatch(/labels\s+<map\[string\]string>/);
+  });
+
   it('applies a multi-document manifest with validation, idempotently, then configures a change', async () => {
     const first = await kubectl(admin, ['apply', '-f', path.join(dir, 'manifest.yaml')]);
     expect(first.code, first.stderr).toBe(0);
@@ -221,6 +234,12 @@ spec: {size: 3}
     const bad = await kubectl(admin, ['apply', '-f', path.join(dir, 'bad.yaml')]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/spec\.size/);
+    // explain reads the CRD's own schema (metadata as ObjectMeta).
+    const explained = await kubectl(admin, ['explain', 'gizmos.spec.size']);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stdout).toMatch(/KIND:\s+Gizmo/);
+    expect(explained.stdout).toMatch(/FIELD: size <integer>/);
+    expect((await kubectl(admin, ['explain', 'gizmos.metadata.labels'])).stdout).toMatch(/labels <map\[string\]string>/);
   });
 
   it('auth can-i answers from RBAC for user tokens', async () => {
