@@ -24,7 +24,7 @@ const apiDir = process.argv[2] ?? DEFAULT_API_DIR;
 const machineryDir = process.argv[3] ?? DEFAULT_MACHINERY_DIR;
 const out = process.argv[4] ?? join(here, '../src/schema/kube-types.json');
 
-const { root, files, inline, goCollections, commit } = readProtoSources(apiDir, machineryDir);
+const { root, inline, goCollections, provenance } = readProtoSources(apiDir, machineryDir);
 const INLINE = new Set(inline);
 
 /** k8s.io/api group directories → API group names. */
@@ -324,15 +324,7 @@ for (const [name, def] of Object.entries(types)) {
 }
 
 const result: KubeTypes = {
-  _provenance: {
-    generatedBy: 'npx tsx apps/apiserver/scripts/gen-kube-types.ts',
-    date: new Date().toISOString(),
-    sources: {
-      'k8s.io/api': { mirror: apiDir, commit: commit(apiDir) },
-      'k8s.io/apimachinery': { mirror: machineryDir, commit: commit(machineryDir) },
-    },
-    files: [...files].sort(),
-  },
+  _provenance: provenance('npx tsx apps/apiserver/scripts/gen-kube-types.ts'),
   kinds,
   types,
 };

@@ -22,7 +22,7 @@ const out = process.argv[4] ?? join(here, '../src/http/kube-proto.json');
  * non-pointer and omitempty (zero on the wire = absent in JSON): the struct tags
  * of the types.go next to each generated.proto name them.
  */
-const { root, files, inline, omitEmpty, commit } = readProtoSources(apiDir, machineryDir);
+const { root, files, inline, omitEmpty, provenance } = readProtoSources(apiDir, machineryDir);
 
 /** Drops options and comments: only message shapes and field numbers matter for decoding. */
 function strip(node: unknown): unknown {
@@ -37,15 +37,7 @@ function strip(node: unknown): unknown {
 }
 
 const descriptor = {
-  _provenance: {
-    generatedBy: 'npx tsx apps/apiserver/scripts/gen-protobuf.ts',
-    date: new Date().toISOString(),
-    sources: {
-      'k8s.io/api': { mirror: apiDir, commit: commit(apiDir) },
-      'k8s.io/apimachinery': { mirror: machineryDir, commit: commit(machineryDir) },
-    },
-    files: [...files].sort(),
-  },
+  _provenance: provenance('npx tsx apps/apiserver/scripts/gen-protobuf.ts'),
   inline: [...inline].sort(),
   omitEmpty: [...omitEmpty].sort(),
   ...(strip(root.toJSON()) as Record<string, unknown>),

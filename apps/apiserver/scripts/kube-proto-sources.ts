@@ -54,6 +54,8 @@ export interface ProtoSources {
   goCollections: Map<string, GoCollectionType>;
   /** HEAD commit of a mirror. */
   commit(dir: string): string;
+  /** The `_provenance` block of a generated file: which script, when, from which commits and files. */
+  provenance(generatedBy: string): { generatedBy: string; date: string; sources: Record<string, { mirror: string; commit: string }>; files: string[] };
 }
 
 /** An import path (k8s.io/api/… or k8s.io/apimachinery/…) → the mirror and path inside it. */
@@ -139,5 +141,14 @@ export function readProtoSources(apiDir = DEFAULT_API_DIR, machineryDir = DEFAUL
     omitEmpty,
     goCollections,
     commit: (dir) => git(dir, 'rev-parse', 'HEAD').trim(),
+    provenance: (generatedBy) => ({
+      generatedBy,
+      date: new Date().toISOString(),
+      sources: {
+        'k8s.io/api': { mirror: apiDir, commit: git(apiDir, 'rev-parse', 'HEAD').trim() },
+        'k8s.io/apimachinery': { mirror: machineryDir, commit: git(machineryDir, 'rev-parse', 'HEAD').trim() },
+      },
+      files: [...seen].sort(),
+    }),
   };
 }
