@@ -8,6 +8,7 @@ import { limitRanger, namespaceLifecycle, objectCountCap, resourceQuota } from '
 import { AdmissionChain } from './admission/chain.js';
 import { guardrails } from './admission/guardrails.js';
 import { AdmissionLookupCache } from './admission/lookup-cache.js';
+import { rbacEscalation } from './admission/rbac-escalation.js';
 import type { MutatingAdmissionPlugin, ValidatingAdmissionPlugin } from './admission/types.js';
 import {
   AGGREGATED_DISCOVERY_TYPE,
@@ -25,6 +26,7 @@ import { toTable, wantsTable } from './api/table.js';
 import { serveWatch } from './api/watch.js';
 import { APIBindingController, apisAdmission } from './apis/controller.js';
 import { Authenticator, mayUseCluster, SYSTEM_MASTERS, type UserInfo } from './auth/authn.js';
+import { impersonate } from './auth/impersonation.js';
 import { RbacAuthorizer } from './auth/rbac.js';
 import { NamespaceController } from './controllers/namespace-controller.js';
 import { CostAdmission } from './cost/cost-admission.js';
@@ -258,7 +260,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   if (options.cost !== false && !cost) logger.warn('no Atrium tables in this database: cost admission is off');
   const admission = new AdmissionChain(
     [limitRanger, workspaceAdmission({ clusters, types: workspaceTypes, rbac }), apisAdmission({ clusters, rbac })],
-    [namespaceLifecycle, guardrails, crdValidation, resourceQuota, objectCountCap(options.maxObjectsPerCluster ?? 50_000)],
+    [namespaceLifecycle, guardrails, rbacEscalation(rbac), crdValidation, resourceQuota, objectCountCap(options.maxObjectsPerCluster ?? 50_000)],
   )
     .with(options.admission ?? {})
     // Last: it prices the final object and reserves budget only for writes every other plugin admitted.
@@ -325,6 +327,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (!r) throw errors.notFoundPath();
     if (exportView && selector !== '*') throw errors.notFoundPath('APIExport views serve /clusters/* only');
     const cluster = await authorizeCluster(user, selector);
+    // Impersonate-* headers: each needs the `impersonate` verb; the request then runs as the impersonated identity.
+    const actor = await impersonate(user, req.headersDistinct, (a) => (cluster ? rbac.allowed(user, cluster.name, a) : Promise.resolve(false)));
     const resources = exportView ?? (cluster ? registry.forCluster(cluster.name) : registry.builtins());
     if (r.kind !== 'resource' && method !== 'GET') throw errors.methodNotAllowed(`${method} is not supported on ${restPath}`);
     const accept = req.headers.accept;
@@ -378,9 +382,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (!r.name && (method === 'PUT' || method === 'PATCH')) throw errors.methodNotAllowed(`${method} needs an object name`);
     if (cluster === null && !['list', 'watch'].includes(verb)) throw errors.methodNotAllowed('wildcard requests only list and watch');
 
-    if (cluster && !user.groups.includes(SYSTEM_MASTERS)) {
+    if (cluster && !actor.groups.includes(SYSTEM_MASTERS)) {
       const namespace = type.namespaced ? r.namespace : undefined;
-      const allowed = await rbac.allowed(user, cluster.name, {
+      const allowed = await rbac.allowed(actor, cluster.name, {
         verb,
         group: type.group,
         resource: type.plural,
@@ -391,14 +395,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (!allowed) {
         const scope = namespace ? ` in the namespace "${namespace}"` : type.namespaced ? '' : ' at the cluster scope';
         throw errors.forbidden(
-          `${type.plural}${type.group ? `.${type.group}` : ''}${r.name ? ` "${r.name}"` : ''} is forbidden: User "${user.name}" cannot ${verb} resource "${type.plural}${r.subresource ? `/${r.subresource}` : ''}" in API group "${type.group}"${scope}`,
+          `${type.plural}${type.group ? `.${type.group}` : ''}${r.name ? ` "${r.name}"` : ''} is forbidden: User "${actor.name}" cannot ${verb} resource "${type.plural}${r.subresource ? `/${r.subresource}` : ''}" in API group "${type.group}"${scope}`,
         );
       }
     }
 
     const request: ResourceRequest = {
       cluster,
-      user,
+      user: actor,
       resources,
       type,
       ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),

@@ -74,6 +74,19 @@ export const BOOTSTRAP_CLUSTER_ROLES: Record<string, PolicyRule[]> = {
   ],
 };
 
+/**
+ * What every user holds without any binding, for `rulesFor`: as Kubernetes' `system:basic-user` (self reviews, which
+ * `allowed` grants everyone), `system:discovery` and `system:public-info-viewer` (discovery, OpenAPI, health and
+ * version, which this server serves to every authenticated user), bound there to `system:authenticated`.
+ */
+export const IMPLICIT_RULES: readonly PolicyRule[] = [
+  { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
+  {
+    verbs: ['get'],
+    nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'],
+  },
+];
+
 function ruleAllows(rule: PolicyRule, a: ResourceAttributes): boolean {
   if (!rule.verbs.includes('*') && !rule.verbs.includes(a.verb)) return false;
   if (!rule.apiGroups || (!rule.apiGroups.includes('*') && !rule.apiGroups.includes(a.group))) return false;
@@ -157,10 +170,42 @@ export class RbacAuthorizer {
     for (const b of policy.bindings) {
       if (b.namespace !== null && b.namespace !== a.namespace) continue;
       if (!b.subjects.some((s) => subjectMatches(s, user))) continue;
-      const rules =
-        b.roleKind === 'Role' ? policy.roles.get(`${b.namespace}/${b.roleName}`) : (policy.clusterRoles.get(b.roleName) ?? BOOTSTRAP_CLUSTER_ROLES[b.roleName]);
+      const rules = resolveRole(policy, b.roleKind, b.roleName, b.namespace);
       if (rules?.some((r) => ruleAllows(r, a))) return true;
     }
     return false;
   }
+
+  /**
+   * The rules of the role a binding refers to, as `allowed` resolves them: a Role of `namespace`, or a stored
+   * ClusterRole, else a bootstrap one (they exist implicitly). Undefined when there is no such role.
+   */
+  async roleRules(cluster: string, kind: 'Role' | 'ClusterRole', name: string, namespace?: string): Promise<PolicyRule[] | undefined> {
+    const policy = await this.policy(cluster);
+    return resolveRole(policy, kind, name, namespace || null);
+  }
+
+  /**
+   * Every rule that applies to `user` in `namespace` (cluster-wide, through ClusterRoleBindings, when none is given),
+   * as Kubernetes' rule resolver `RulesFor`: the rules of the roles of every ClusterRoleBinding naming the user and,
+   * in a namespace, of that namespace's RoleBindings, plus IMPLICIT_RULES. `system:masters` holds cluster-admin's.
+   * For resource requests these rules allow just what `allowed` does; escalation checks compare against them.
+   */
+  async rulesFor(user: UserInfo, cluster: string, namespace?: string): Promise<PolicyRule[]> {
+    if (user.groups.includes(SYSTEM_MASTERS)) return [...BOOTSTRAP_CLUSTER_ROLES['cluster-admin']!, ...IMPLICIT_RULES];
+    const policy = await this.policy(cluster);
+    const rules: PolicyRule[] = [...IMPLICIT_RULES];
+    for (const b of policy.bindings) {
+      if (b.namespace !== null && (!namespace || b.namespace !== namespace)) continue;
+      if (!b.subjects.some((s) => subjectMatches(s, user))) continue;
+      rules.push(...(resolveRole(policy, b.roleKind, b.roleName, b.namespace) ?? []));
+    }
+    return rules;
+  }
+}
+
+function resolveRole(policy: ClusterPolicy, kind: 'Role' | 'ClusterRole', name: string, namespace: string | null): PolicyRule[] | undefined {
+  if (kind === 'Role') return namespace === null ? undefined : policy.roles.get(`${namespace}/${name}`);
+  // Own properties only: a role named `constructor` is not Object.prototype's.
+  return policy.clusterRoles.get(name) ?? (Object.hasOwn(BOOTSTRAP_CLUSTER_ROLES, name) ? BOOTSTRAP_CLUSTER_ROLES[name] : undefined);
 }
